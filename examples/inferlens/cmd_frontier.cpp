@@ -1,0 +1,252 @@
+// `inferlens frontier`: the Pareto frontier per system, with interpolated values at chosen x.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <inferlens/curves.hpp>
+#include <inferlens/io.hpp>
+#include <inferlens/pareto.hpp>
+#include <inferlens/table.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+namespace inferlens::cli {
+namespace {
+
+struct frontier_options {
+  std::vector<std::string> inputs;
+  std::string x = "median_intvty", y = "tput_per_gpu";
+  std::string x_sense, y_sense;  // empty: from the column (latencies minimised, the rest maximised)
+  std::string group_by = fmt::format("{}", fmt::join(default_group_columns, ","));
+  std::string at;
+  std::vector<std::string> filters;
+  std::string format = "table";
+  std::string interpolation = "steffen";
+  bool latest = false, lenient = false;
+};
+
+sense parse_sense(const std::string& s, const column& c) {
+  if (s.empty()) return c.unit == "s" ? sense::minimize : sense::maximize;
+  if (s == "max" || s == "maximize") return sense::maximize;
+  if (s == "min" || s == "minimize") return sense::minimize;
+  throw input_error({"--x-sense/--y-sense", std::nullopt, std::nullopt, s}, "expected max or min");
+}
+
+const column& numeric_column(const std::string& name, const char* option) {
+  const column* c = find_column(name);
+  if (!c) throw input_error({option, std::nullopt, std::nullopt, name}, "unknown column (see docs/metrics.md)");
+  if (c->type == column_type::text) throw input_error({option, std::nullopt, std::nullopt, name}, "not a numeric column");
+  return *c;
+}
+
+std::vector<double> parse_numbers(const std::string& list, const char* option) {
+  std::vector<double> out;
+  for (const auto& s : split_list(list)) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != s.size() || !std::isfinite(v))
+      throw input_error({option, std::nullopt, std::nullopt, s}, "expected a finite number");
+    out.push_back(v);
+  }
+  return out;
+}
+
+// "tp4", "tp8 ep8 dpa", "1P tp4 + 2D tp8"
+std::string parallelism_label(const benchmark_point& p) {
+  auto side = [](const worker_pool& w, const char* role) {
+    std::string s = fmt::format("{}{}", w.num_workers.value_or(1), role);
+    if (w.tp) s += fmt::format(" tp{}", *w.tp);
+    if (w.ep && *w.ep > 1) s += fmt::format(" ep{}", *w.ep);
+    if (w.dp_attention.value_or(false)) s += " dpa";
+    return s;
+  };
+  if (uses_worker_pools(p)) return side(p.prefill, "P") + " + " + side(p.decode, "D");
+  std::string s = p.tp ? fmt::format("tp{}", *p.tp) : "";
+  if (p.pp && *p.pp > 1) s += fmt::format(" pp{}", *p.pp);
+  if (p.ep && *p.ep > 1) s += fmt::format(" ep{}", *p.ep);
+  if (p.dp_attention.value_or(false)) s += " dpa";
+  return s.empty() ? "-" : s;
+}
+
+std::string key_label(const std::vector<cell>& key) {
+  std::string s;
+  for (const auto& c : key) {
+    if (!s.empty()) s += " | ";
+    const std::string t = to_string(c);
+    s += t.empty() ? "-" : t;
+  }
+  return s.empty() ? "all points" : s;
+}
+
+nlohmann::json cell_json(const cell& c) {
+  struct visitor {
+    nlohmann::json operator()(std::monostate) const { return nullptr; }
+    nlohmann::json operator()(const std::string& s) const { return s; }
+    nlohmann::json operator()(std::int64_t i) const { return i; }
+    nlohmann::json operator()(double d) const { return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(to_string(d)); }
+    nlohmann::json operator()(bool b) const { return b; }
+  };
+  return std::visit(visitor{}, c);
+}
+
+std::string number(double v) { return fmt::format("{:.6g}", v); }
+
+struct group_result {
+  group_frontier f;
+  std::vector<std::pair<double, std::optional<double>>> at;
+};
+
+void print_table(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+                 const std::vector<const column*>& by) {
+  if (!by.empty()) {
+    std::string header;
+    for (const column* c : by) header += (header.empty() ? "" : " | ") + std::string(c->name);
+    fmt::print("groups by: {}\n", header);
+  }
+  for (const auto& g : groups) {
+    fmt::print("\n{}  ({} points, {} on the frontier)\n", key_label(g.f.key), g.f.rows.size(), g.f.frontier.size());
+    if (g.f.frontier.empty()) {
+      fmt::print("  no point has both {} and {}\n", x.name, y.name);
+      continue;
+    }
+    fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", x.name, y.name, "conc", "gpus", "parallelism");
+    for (std::size_t r : g.f.frontier) {
+      const auto& p = t[r];
+      fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", number(*numeric(p, x)), number(*numeric(p, y)),
+                 p.concurrency ? std::to_string(*p.concurrency) : "-", p.num_gpus ? std::to_string(*p.num_gpus) : "-",
+                 parallelism_label(p));
+    }
+    for (const auto& [ax, ay] : g.at)
+      fmt::print("  at {} = {}: {} = {}\n", x.name, number(ax), y.name,
+                 ay ? number(*ay) : std::string("none (outside the frontier's range)"));
+  }
+}
+
+void print_json(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+                const std::vector<const column*>& by) {
+  nlohmann::json out;
+  out["x"] = x.name;
+  out["y"] = y.name;
+  out["groups"] = nlohmann::json::array();
+  for (const auto& g : groups) {
+    nlohmann::json j;
+    j["key"] = nlohmann::json::object();
+    for (std::size_t i = 0; i < by.size(); ++i) j["key"][std::string(by[i]->name)] = cell_json(g.f.key[i]);
+    j["points"] = g.f.rows.size();
+    j["frontier"] = nlohmann::json::array();
+    for (std::size_t r : g.f.frontier) {
+      nlohmann::json row;
+      to_json(row, t[r]);
+      j["frontier"].push_back({{"x", *numeric(t[r], x)}, {"y", *numeric(t[r], y)}, {"row", std::move(row)}});
+    }
+    j["at"] = nlohmann::json::array();
+    for (const auto& [ax, ay] : g.at) j["at"].push_back({{"x", ax}, {"y", ay ? nlohmann::json(*ay) : nlohmann::json(nullptr)}});
+    out["groups"].push_back(std::move(j));
+  }
+  std::cout << out.dump(2) << '\n';
+}
+
+// One CSV row per frontier point and per --at value: kind,key...,x,y,conc,num_gpus,parallelism,source
+void print_csv(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+               const std::vector<const column*>& by) {
+  auto quote = [](std::string s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::string header = "kind";
+  for (const column* c : by) header += "," + std::string(c->name);
+  header += fmt::format(",{},{},conc,num_gpus,parallelism,source\n", x.name, y.name);
+  std::cout << header;
+  for (const auto& g : groups) {
+    std::string key;
+    for (const auto& c : g.f.key) key += "," + quote(to_string(c));
+    for (std::size_t r : g.f.frontier) {
+      const auto& p = t[r];
+      std::cout << "frontier" << key << ',' << to_string(*numeric(p, x)) << ',' << to_string(*numeric(p, y)) << ','
+                << to_string(detail::to_cell(p.concurrency)) << ',' << to_string(detail::to_cell(p.num_gpus)) << ','
+                << quote(parallelism_label(p)) << ',' << quote(p.source) << '\n';
+    }
+    for (const auto& [ax, ay] : g.at)
+      std::cout << "at" << key << ',' << to_string(ax) << ',' << (ay ? to_string(*ay) : "") << ",,,,\n";
+  }
+}
+
+void run_frontier(const frontier_options& o) {
+  const column& x = numeric_column(o.x, "--x");
+  const column& y = numeric_column(o.y, "--y");
+  const sense sx = parse_sense(o.x_sense, x), sy = parse_sense(o.y_sense, y);
+  const auto group_names = o.group_by == "none" ? std::vector<std::string>{} : split_list(o.group_by);
+  const auto by = resolve_columns(group_names, "--group-by column");
+  const auto at = parse_numbers(o.at, "--at");
+  const auto kind = o.interpolation == "linear" ? interpolation::linear : interpolation::steffen;
+  if (o.interpolation != "linear" && o.interpolation != "steffen")
+    throw input_error({"--interpolation", std::nullopt, std::nullopt, o.interpolation}, "expected steffen or linear");
+
+  result_table table = apply_filters(load_inputs(o.inputs, o.lenient), o.filters);
+  if (o.latest) table = table.latest_per_configuration();
+
+  std::vector<group_result> groups;
+  for (auto& f : table.frontiers(by, x, y, sx, sy)) {
+    group_result g{std::move(f), {}};
+    std::vector<double> fx, fy;
+    for (std::size_t r : g.f.frontier) {
+      fx.push_back(*numeric(table[r], x));
+      fy.push_back(*numeric(table[r], y));
+    }
+    const curve c = fx.empty() ? curve() : curve(fx, fy, kind);
+    for (double v : at) g.at.emplace_back(v, c.y_at(v));
+    groups.push_back(std::move(g));
+  }
+  if (o.format == "json") print_json(groups, table, x, y, by);
+  else if (o.format == "csv") print_csv(groups, table, x, y, by);
+  else print_table(groups, table, x, y, by);
+}
+
+}  // namespace
+
+void add_frontier_command(CLI::App& app) {
+  auto o = std::make_shared<frontier_options>();
+  CLI::App* cmd = app.add_subcommand(
+      "frontier",
+      "Pareto frontier of throughput per GPU against interactivity (or any two columns), one per system,\n"
+      "with values interpolated along the frontier at chosen x (Steffen monotone cubic, as the\n"
+      "InferenceMAX dashboard; no extrapolation).");
+  cmd->add_option("inputs", o->inputs,
+                  "result files or directories: InferenceMAX agg_bmk.json rows, raw `vllm bench serve` JSON,\n"
+                  "SGLang bench_serving JSONL, CSV with a header, inferlens JSON")
+      ->required();
+  cmd->add_option("--x", o->x, "x column (InferenceMAX names: median_intvty, median_e2el, p99_ttft, ...)")
+      ->capture_default_str();
+  cmd->add_option("--y", o->y, "y column (tput_per_gpu, output_tput_per_gpu, input_tput_per_gpu, ...)")
+      ->capture_default_str();
+  cmd->add_option("--x-sense", o->x_sense, "max or min; default: min for latencies (seconds), max otherwise");
+  cmd->add_option("--y-sense", o->y_sense, "max or min; default as for --x-sense");
+  cmd->add_option("--group-by", o->group_by, "comma-separated columns, one frontier per distinct value; 'none' pools all")
+      ->capture_default_str();
+  cmd->add_option("--at", o->at, "comma-separated x values at which to interpolate y along each frontier");
+  cmd->add_option("--filter", o->filters, "COLUMN=VALUE: keep only matching rows (repeatable)");
+  cmd->add_option("--interpolation", o->interpolation, "steffen (monotone cubic, d3.curveMonotoneX) or linear")
+      ->capture_default_str();
+  cmd->add_option("--format", o->format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd->add_flag("--latest", o->latest, "keep only the latest run of each configuration (by date, then run id)");
+  cmd->add_flag("--lenient", o->lenient, "skip unreadable files (listed on stderr) instead of failing");
+  cmd->callback([o] { run_frontier(*o); });
+}
+
+}  // namespace inferlens::cli
