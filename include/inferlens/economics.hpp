@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -17,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "inferlens/curves.hpp"
 #include "inferlens/pareto.hpp"
@@ -119,16 +122,14 @@ inline std::optional<double> map_opt(std::optional<double> (*f)(double, double) 
 }
 
 // Measured J per token of one kind: the harness's own figure, else measured energy over the
-// run's tokens, else average power of all GPUs over the deployment's token rate.
+// run's tokens (counted, else rate × duration), else average power of all GPUs over the
+// deployment's token rate.
 inline std::optional<double> measured_j(const benchmark_point& p, std::optional<double> given,
                                         std::optional<double> tokens, std::optional<double> deployment_tok_per_s) noexcept {
   if (given && std::isfinite(*given) && *given >= 0) return given;
   if (auto v = ratio(p.total_gpu_energy_j, tokens)) return v;
-  if (p.duration) {
-    if (auto v = ratio(p.total_gpu_energy_j, deployment_tok_per_s ? std::optional<double>(*deployment_tok_per_s * *p.duration)
-                                                                  : std::nullopt))
-      return v;
-  }
+  if (p.duration && deployment_tok_per_s)
+    if (auto v = ratio(p.total_gpu_energy_j, *deployment_tok_per_s * *p.duration)) return v;
   if (p.avg_power_w && p.num_gpus) return ratio(*p.avg_power_w * static_cast<double>(*p.num_gpus), deployment_tok_per_s);
   return std::nullopt;
 }
@@ -316,6 +317,7 @@ inline const economic_column* find_economic_column(std::string_view name) noexce
 /// gives each point's constants (a callable `const benchmark_point& -> economics_inputs`), so
 /// one call can price points of different accelerators.
 template <class InputsOf>
+  requires std::invocable<InputsOf&, const benchmark_point&>
 std::vector<std::size_t> economic_frontier(std::span<const benchmark_point> points, const economic_column& col,
                                            InputsOf&& inputs_of, statistic s = statistic::median) {
   std::vector<double> xs, ys;
@@ -365,6 +367,45 @@ inline std::optional<double> interactivity_for(const curve& tput_curve, double v
   const std::optional<double> t = col.throughput_for(value, in);
   if (!t) return std::nullopt;
   return tput_curve.x_at(*t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON (found by ADL): missing figures are null
+// ---------------------------------------------------------------------------------------------
+
+inline void to_json(nlohmann::json& j, const economics_inputs& in) {
+  j = {{"usd_per_gpu_hour", in.usd_per_gpu_hour},
+       {"kw_per_gpu", in.kw_per_gpu},
+       {"power_basis", to_string(in.basis)},
+       {"cost", in.cost_label},
+       {"power", in.power_label}};
+}
+inline void to_json(nlohmann::json& j, const point_economics& e) {
+  auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  j = {{"usd_per_mtok", opt(e.usd_per_mtok)},
+       {"usd_per_mtok_input", opt(e.usd_per_mtok_input)},
+       {"usd_per_mtok_output", opt(e.usd_per_mtok_output)},
+       {"tokens_per_usd", opt(e.tokens_per_usd)},
+       {"input_tokens_per_usd", opt(e.input_tokens_per_usd)},
+       {"output_tokens_per_usd", opt(e.output_tokens_per_usd)},
+       {"tok_per_s_per_mw", opt(e.tok_per_s_per_mw)},
+       {"input_tok_per_s_per_mw", opt(e.input_tok_per_s_per_mw)},
+       {"output_tok_per_s_per_mw", opt(e.output_tok_per_s_per_mw)},
+       {"j_per_token", opt(e.j_per_token)},
+       {"j_per_input_token", opt(e.j_per_input_token)},
+       {"j_per_output_token", opt(e.j_per_output_token)},
+       {"measured_j_per_token", opt(e.measured_j_per_token)},
+       {"measured_j_per_input_token", opt(e.measured_j_per_input_token)},
+       {"measured_j_per_output_token", opt(e.measured_j_per_output_token)},
+       {"per_role_denominators", e.per_role_denominators}};
+}
+inline void to_json(nlohmann::json& j, const throughput_economics& e) {
+  auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  j = {{"tput_per_gpu", e.tput_per_gpu},
+       {"usd_per_mtok", opt(e.usd_per_mtok)},
+       {"tokens_per_usd", opt(e.tokens_per_usd)},
+       {"tok_per_s_per_mw", opt(e.tok_per_s_per_mw)},
+       {"j_per_token", opt(e.j_per_token)}};
 }
 
 INFERLENS_END_NAMESPACE

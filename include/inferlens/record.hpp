@@ -155,8 +155,6 @@ inline void derive(benchmark_point& p) {
   if (!uses_worker_pools(p)) in_gpus = out_gpus = all;
   if (!out_gpus) out_gpus = all;  // InferenceMAX: decode GPUs if > 0, else all
 
-  if (!p.input_throughput && p.total_token_throughput && p.output_throughput)
-    p.input_throughput = *p.total_token_throughput - *p.output_throughput;
   auto per = [](std::optional<double> v, std::optional<double> d) -> std::optional<double> {
     if (v && d) return *v / *d;
     return std::nullopt;
@@ -165,12 +163,17 @@ inline void derive(benchmark_point& p) {
     if (v && d) return *v * *d;
     return std::nullopt;
   };
-  detail::fill(p.tput_per_gpu, per(p.total_token_throughput, all));
-  detail::fill(p.output_tput_per_gpu, per(p.output_throughput, out_gpus));
-  detail::fill(p.input_tput_per_gpu, per(p.input_throughput, in_gpus));
+  // Whole-deployment figures first (from per-GPU ones when only those are given), then
+  // input = total - output, then per GPU: in this order one pass fills everything, so a second
+  // derive() changes nothing.
   detail::fill(p.total_token_throughput, times(p.tput_per_gpu, all));
   detail::fill(p.output_throughput, times(p.output_tput_per_gpu, out_gpus));
   detail::fill(p.input_throughput, times(p.input_tput_per_gpu, in_gpus));
+  if (!p.input_throughput && p.total_token_throughput && p.output_throughput)
+    p.input_throughput = *p.total_token_throughput - *p.output_throughput;
+  detail::fill(p.tput_per_gpu, per(p.total_token_throughput, all));
+  detail::fill(p.output_tput_per_gpu, per(p.output_throughput, out_gpus));
+  detail::fill(p.input_tput_per_gpu, per(p.input_throughput, in_gpus));
 
   for (statistic s : {statistic::mean, statistic::median, statistic::p90, statistic::p99, statistic::p999}) {
     auto& t = p.tpot.*statistic_member(s);

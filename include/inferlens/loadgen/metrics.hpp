@@ -1,0 +1,403 @@
+// What is measured per request, how a stream's events turn into those measurements, and the
+// aggregation of a run into a benchmark_point exactly as `vllm bench serve` defines it
+// (calculate_metrics in vllm/benchmarks/serve.py), plus what it lacks: latency from the scheduled
+// time, the client's own lag, tokens per chunk, token-count sources and mismatches. No Boost.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inferlens/loadgen/sse.hpp"
+#include "inferlens/record.hpp"
+#include "inferlens/stats.hpp"
+#include "inferlens/version.hpp"
+
+INFERLENS_BEGIN_NAMESPACE
+namespace loadgen {
+
+using time_point = std::chrono::steady_clock::time_point;
+
+/// Seconds from a to b.
+inline double seconds(time_point a, time_point b) noexcept { return std::chrono::duration<double>(b - a).count(); }
+
+/// Why a request failed.
+enum class error_kind : std::uint8_t {
+  none,
+  connect,              ///< could not connect (refused, unreachable, DNS)
+  connect_timeout,      ///< the connect timeout expired
+  tls,                  ///< TLS handshake failed
+  write,                ///< sending the request failed
+  http_status,          ///< a status other than 200
+  first_token_timeout,  ///< no content within the first-token timeout
+  idle_timeout,         ///< nothing received within the idle timeout after the first token
+  connection_reset,     ///< reset or closed before the response was complete
+  truncated,            ///< the response ended without [DONE] or a finish_reason
+  malformed,            ///< bad HTTP or an SSE payload that is not JSON
+  server_error,         ///< an error object or `event: error` in the stream
+  no_content,           ///< the stream completed but carried no token
+  cancelled,            ///< the run stopped before the request finished
+};
+inline constexpr std::size_t error_kind_count = 14;
+
+inline std::string_view to_string(error_kind e) noexcept {
+  constexpr std::string_view names[error_kind_count] = {
+      "none",      "connect",         "connect_timeout", "tls",       "write",        "http_status", "first_token_timeout",
+      "idle_timeout", "connection_reset", "truncated",    "malformed", "server_error", "no_content",  "cancelled"};
+  return names[static_cast<std::size_t>(e)];
+}
+
+/// Where a request's output token count comes from.
+enum class token_source : std::uint8_t {
+  none,              ///< unknown (failed request)
+  usage,             ///< the final usage chunk's completion_tokens
+  continuous_usage,  ///< the last per-chunk usage (continuous_usage_stats) when no final usage came
+  chunks,            ///< an estimate: one token per content chunk (the server sent no usage)
+};
+inline std::string_view to_string(token_source s) noexcept {
+  switch (s) {
+    case token_source::none: return "none";
+    case token_source::usage: return "usage";
+    case token_source::continuous_usage: return "continuous_usage";
+    case token_source::chunks: return "chunks";
+  }
+  return "none";
+}
+
+/// Which chunk is the "first token".
+enum class first_token_rule {
+  /// The first chunk with non-empty text / content / reasoning / tool_calls (AIPerf, SGLang,
+  /// GenAI-Perf; the fix of vLLM PR #3768). A chat role prelude never counts. The default.
+  content,
+  /// The first chunk with a non-empty `choices` array, empty text or not: what the current
+  /// `vllm bench serve` and InferenceMAX's client do. ITL then pools gaps between all such chunks.
+  any_choice,
+};
+
+/// One chunk carrying a non-empty `choices` array.
+struct chunk_stamp {
+  time_point t;              ///< steady_clock when the read that completed the event returned
+  std::int32_t tokens = -1;  ///< tokens in the chunk; -1 when the server did not say
+  bool content = false;      ///< carried text (see first_token_rule::content)
+};
+
+/// Everything measured about one request.
+struct request_record {
+  std::uint64_t index = 0;        ///< position in the workload (warm-ups count separately)
+  bool warmup = false;
+  std::string id;                 ///< the server's completion id ("cmpl-...")
+  std::int64_t input_len = 0;     ///< intended prompt tokens
+  std::int64_t output_len = 0;    ///< max_tokens asked for
+  bool ignore_eos = false;        ///< whether the request asked for exactly output_len tokens
+  std::optional<std::int64_t> prompt_tokens;  ///< usage.prompt_tokens
+  std::optional<std::int64_t> output_tokens;  ///< see output_source
+  token_source output_source = token_source::none;
+  bool count_mismatch = false;  ///< ignore_eos was asked but the server produced a different count
+
+  time_point scheduled{};   ///< the deadline of the schedule
+  time_point ready{};       ///< when it could go: max(deadline, a concurrency slot freeing up)
+  time_point sent{};        ///< just before the request was written (the vLLM start time)
+  time_point first_byte{};  ///< the first response bytes arrived
+  time_point done{};        ///< the response ended (or failed)
+  std::vector<chunk_stamp> chunks;
+
+  std::uint32_t events = 0, comments = 0;  ///< SSE events and keep-alive comments received
+  bool saw_done = false;   ///< [DONE] received
+  bool finished = false;   ///< a finish_reason received
+  int http_status = 0;
+  std::uint64_t connection = 0;    ///< which connection carried it
+  bool reused_connection = false;  ///< keep-alive reuse
+  error_kind error = error_kind::none;
+  std::string error_message;
+
+  bool ok() const noexcept { return error == error_kind::none; }
+  /// The client's lag behind the schedule: sent − ready (excludes waiting for a slot).
+  double lag_s() const noexcept { return seconds(ready, sent); }
+  /// vLLM's client_queue_time: sent − scheduled (waiting for a slot, plus lag).
+  double queue_s() const noexcept { return seconds(scheduled, sent); }
+};
+
+namespace detail {
+inline bool counts_as_token(const chunk_stamp& c, first_token_rule r) noexcept {
+  return r == first_token_rule::any_choice || c.content;
+}
+}  // namespace detail
+
+/// Per-request latencies under a first-token rule.
+struct request_latency {
+  double ttft = 0;                ///< first token − sent
+  double e2el = 0;                ///< last token − sent
+  std::optional<double> tpot;     ///< (e2el − ttft) / (output tokens − 1), output tokens > 1
+  double ttft_from_schedule = 0;  ///< first token − scheduled
+  double e2el_from_schedule = 0;  ///< last token − scheduled
+  std::size_t token_chunks = 0;   ///< chunks counted as tokens
+};
+
+/// Latencies of a request, or nothing when it carries no token chunk.
+inline std::optional<request_latency> latency_of(const request_record& r, first_token_rule rule) {
+  const chunk_stamp* first = nullptr;
+  const chunk_stamp* last = nullptr;
+  request_latency l;
+  for (const auto& c : r.chunks)
+    if (detail::counts_as_token(c, rule)) {
+      if (!first) first = &c;
+      last = &c;
+      ++l.token_chunks;
+    }
+  if (!first) return std::nullopt;
+  l.ttft = seconds(r.sent, first->t);
+  l.e2el = seconds(r.sent, last->t);
+  l.ttft_from_schedule = seconds(r.scheduled, first->t);
+  l.e2el_from_schedule = seconds(r.scheduled, last->t);
+  if (r.output_tokens && *r.output_tokens > 1)
+    l.tpot = (l.e2el - l.ttft) / static_cast<double>(*r.output_tokens - 1);
+  return l;
+}
+
+/// Append a request's inter-chunk gaps (seconds) under a rule: vLLM's ITL list.
+inline void append_itls(const request_record& r, first_token_rule rule, std::vector<double>& out) {
+  const chunk_stamp* prev = nullptr;
+  for (const auto& c : r.chunks) {
+    if (!detail::counts_as_token(c, rule)) continue;
+    if (prev) out.push_back(seconds(prev->t, c.t));
+    prev = &c;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// From stream bytes to a record
+// ---------------------------------------------------------------------------------------------
+
+/// Turns a response body into a request_record: feed it every body fragment with the time its
+/// read completed, then finish(). The per-event work is one scan of the payload and one
+/// push_back.
+class stream_recorder {
+ public:
+  stream_recorder(request_record& r, first_token_rule rule) : r_(&r), rule_(rule) {}
+
+  /// A body fragment that a read returned at time t.
+  void on_body(time_point t, std::string_view bytes) {
+    const bool ok = sse_.feed(bytes, [&](const sse_event& ev) { on_event(t, ev); });
+    if (!ok) fail(error_kind::malformed, "SSE line longer than 64 MiB");
+  }
+
+  /// The response ended at `t`. `transport` is the failure the connection saw (none when the
+  /// HTTP message completed). Decides success, the output token count and its source.
+  void finish(time_point t, error_kind transport = error_kind::none, std::string message = {}) {
+    request_record& r = *r_;
+    r.done = t;
+    r.events = static_cast<std::uint32_t>(sse_.events());
+    r.comments = static_cast<std::uint32_t>(sse_.comments());
+    if (transport != error_kind::none) fail(transport, std::move(message));
+    if (r.ok() && !r.saw_done && !r.finished)
+      fail(error_kind::truncated, sse_.has_partial() ? "stream cut inside an event" : "stream ended without [DONE]");
+    std::size_t token_chunks = 0, content_chunks = 0;
+    for (const auto& c : r.chunks) {
+      token_chunks += detail::counts_as_token(c, rule_);
+      content_chunks += c.content;
+    }
+    if (r.ok() && token_chunks == 0)
+      fail(error_kind::no_content, r.chunks.empty() ? "no chunk with choices received" : "no chunk with content received");
+    // token count: the server's final usage, else its last per-chunk usage, else one per content chunk
+    if (final_completion_tokens_) {
+      r.output_tokens = final_completion_tokens_;
+      r.output_source = token_source::usage;
+    } else if (continuous_tokens_) {
+      r.output_tokens = continuous_tokens_;
+      r.output_source = token_source::continuous_usage;
+    } else if (r.ok()) {
+      r.output_tokens = static_cast<std::int64_t>(content_chunks);
+      r.output_source = token_source::chunks;
+    }
+    if (!r.prompt_tokens && continuous_prompt_tokens_) r.prompt_tokens = continuous_prompt_tokens_;
+    if (r.ok() && r.ignore_eos && r.output_tokens && *r.output_tokens != r.output_len) r.count_mismatch = true;
+    // one token per content chunk is known exactly when the counts agree
+    if (!continuous_tokens_ && r.output_tokens && static_cast<std::size_t>(*r.output_tokens) == content_chunks)
+      for (auto& c : r.chunks) c.tokens = c.content ? 1 : 0;
+  }
+
+  void fail(error_kind e, std::string message) {
+    if (r_->error != error_kind::none) return;  // the first failure is the cause
+    r_->error = e;
+    r_->error_message = std::move(message);
+  }
+
+ private:
+  void on_event(time_point t, const sse_event& ev) {
+    request_record& r = *r_;
+    if (ev.type == "error") {
+      fail(error_kind::server_error, std::string(ev.data.substr(0, 512)));
+      return;
+    }
+    const chunk_info c = scan_openai_chunk(ev.data);
+    if (c.what == chunk_info::kind::done) {
+      r.saw_done = true;
+      return;
+    }
+    if (c.what == chunk_info::kind::malformed) {
+      fail(error_kind::malformed, "SSE payload is not JSON: " + std::string(ev.data.substr(0, 200)));
+      return;
+    }
+    if (c.is_error) {
+      fail(error_kind::server_error,
+           std::string(c.error_message.empty() ? ev.data.substr(0, 512) : c.error_message.substr(0, 512)));
+      return;
+    }
+    if (r.id.empty() && !c.id.empty()) r.id.assign(c.id);
+    if (c.has_choices) {
+      std::int32_t tokens = -1;
+      if (c.completion_tokens) {  // continuous usage: a running total
+        tokens = static_cast<std::int32_t>(*c.completion_tokens - continuous_tokens_.value_or(0));
+        continuous_tokens_ = c.completion_tokens;
+        if (c.prompt_tokens) continuous_prompt_tokens_ = c.prompt_tokens;
+      }
+      r.chunks.push_back(chunk_stamp{t, tokens, c.has_content});
+      if (c.finished) r.finished = true;
+    } else if (c.completion_tokens || c.prompt_tokens) {  // the usage chunk carries no token
+      if (c.completion_tokens) final_completion_tokens_ = c.completion_tokens;
+      if (c.prompt_tokens) r.prompt_tokens = c.prompt_tokens;
+    }
+  }
+
+  request_record* r_;
+  first_token_rule rule_;
+  sse_parser sse_;
+  std::optional<std::int64_t> final_completion_tokens_, continuous_tokens_, continuous_prompt_tokens_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Aggregation
+// ---------------------------------------------------------------------------------------------
+
+/// Service-level objectives for goodput, in milliseconds as `--goodput ttft:ms tpot:ms e2el:ms`.
+/// A successful request is good when it meets every objective given (≤).
+struct slo {
+  std::optional<double> ttft_ms, tpot_ms, e2el_ms;
+  bool any() const noexcept { return ttft_ms || tpot_ms || e2el_ms; }
+};
+
+struct aggregate_options {
+  first_token_rule rule = first_token_rule::content;
+  slo goodput;
+};
+
+/// A run's aggregates. The vLLM metrics also fill `point` (in seconds).
+struct run_summary {
+  benchmark_point point;  ///< identity from the caller; measured fields filled here
+  double duration_s = 0;  ///< dispatch start → last request done
+  std::int64_t completed = 0, failed = 0;
+  std::int64_t total_input_tokens = 0, total_output_tokens = 0;
+  summary ttft, tpot, itl, e2el;  ///< seconds, vLLM definitions
+  // beyond vLLM
+  summary ttft_from_schedule, e2el_from_schedule;  ///< from the scheduled send time (coordinated-omission free)
+  summary queue_time;        ///< sent − scheduled (vLLM client_queue_time), successful requests
+  summary lag;               ///< sent − ready: the client's own delay, all sent requests
+  summary tokens_per_chunk;  ///< per successful request: output tokens / content chunks
+  std::optional<std::int64_t> good;  ///< requests meeting the SLOs (with SLOs)
+  std::int64_t count_mismatches = 0;  ///< ignore_eos asked, other count produced
+  std::array<std::int64_t, 4> token_sources{};  ///< successful requests by token_source
+  std::array<std::int64_t, error_kind_count> errors{};  ///< failed requests by error_kind
+  std::vector<std::int64_t> input_lens, output_lens;  ///< per request (0 output for failures), vLLM order
+  first_token_rule rule = first_token_rule::content;
+
+  double failure_rate() const noexcept {
+    const auto n = completed + failed;
+    return n ? static_cast<double>(failed) / static_cast<double>(n) : 0.0;
+  }
+};
+
+namespace detail {
+inline latency_stats to_latency_stats(const summary& s) {
+  return latency_stats{s.mean, s.median, s.std, s.p90, s.p99, s.p999};
+}
+}  // namespace detail
+
+/// Aggregate the measured (non-warm-up) records of one run. `start` is when dispatch began,
+/// `end` when the last request finished; `identity` carries the point's model, ISL, OSL, etc.
+inline run_summary aggregate(std::span<const request_record> records, time_point start, time_point end,
+                             const aggregate_options& o = {}, benchmark_point identity = {}) {
+  run_summary s;
+  s.rule = o.rule;
+  s.duration_s = seconds(start, end);
+  std::vector<double> ttfts, tpots, itls, e2els, ttft_sched, e2el_sched, queue, lags, tpc;
+  for (const auto& r : records) {
+    if (r.warmup) continue;
+    if (r.sent != time_point{}) lags.push_back(r.lag_s());
+    const std::optional<request_latency> l = r.ok() ? latency_of(r, o.rule) : std::nullopt;
+    if (!l) {
+      ++s.failed;
+      ++s.errors[static_cast<std::size_t>(r.ok() ? error_kind::no_content : r.error)];
+      s.input_lens.push_back(r.prompt_tokens.value_or(r.input_len));
+      s.output_lens.push_back(0);
+      continue;
+    }
+    ++s.completed;
+    const std::int64_t in = r.prompt_tokens.value_or(r.input_len);
+    const std::int64_t out = r.output_tokens.value_or(0);
+    s.input_lens.push_back(in);
+    s.output_lens.push_back(out);
+    s.total_input_tokens += in;
+    s.total_output_tokens += out;
+    ++s.token_sources[static_cast<std::size_t>(r.output_source)];
+    s.count_mismatches += r.count_mismatch;
+    ttfts.push_back(l->ttft);
+    e2els.push_back(l->e2el);
+    if (l->tpot) tpots.push_back(*l->tpot);
+    append_itls(r, o.rule, itls);
+    ttft_sched.push_back(l->ttft_from_schedule);
+    e2el_sched.push_back(l->e2el_from_schedule);
+    queue.push_back(r.queue_s());
+    std::size_t content = 0;
+    for (const auto& c : r.chunks) content += c.content;
+    if (content) tpc.push_back(static_cast<double>(out) / static_cast<double>(content));
+    if (o.goodput.any()) {
+      // vLLM: a request with <= 1 output token has TPOT 0 for the goodput check
+      const double tpot_ms = l->tpot ? *l->tpot * 1000.0 : 0.0;
+      const bool good = (!o.goodput.ttft_ms || l->ttft * 1000.0 <= *o.goodput.ttft_ms) &&
+                        (!o.goodput.tpot_ms || tpot_ms <= *o.goodput.tpot_ms) &&
+                        (!o.goodput.e2el_ms || l->e2el * 1000.0 <= *o.goodput.e2el_ms);
+      s.good = s.good.value_or(0) + good;
+    }
+  }
+  s.ttft = summarize(ttfts);
+  s.tpot = summarize(tpots);
+  s.itl = summarize(itls);
+  s.e2el = summarize(e2els);
+  s.ttft_from_schedule = summarize(ttft_sched);
+  s.e2el_from_schedule = summarize(e2el_sched);
+  s.queue_time = summarize(queue);
+  s.lag = summarize(lags);
+  s.tokens_per_chunk = summarize(tpc);
+
+  benchmark_point& p = s.point;
+  p = std::move(identity);
+  if (!p.num_prompts) p.num_prompts = s.completed + s.failed;
+  p.duration = s.duration_s;
+  p.completed = s.completed;
+  p.failed = s.failed;
+  p.total_input_tokens = s.total_input_tokens;
+  p.total_output_tokens = s.total_output_tokens;
+  if (s.duration_s > 0) {
+    const double d = s.duration_s;
+    p.request_throughput = static_cast<double>(s.completed) / d;
+    p.input_throughput = static_cast<double>(s.total_input_tokens) / d;
+    p.output_throughput = static_cast<double>(s.total_output_tokens) / d;
+    p.total_token_throughput = static_cast<double>(s.total_input_tokens + s.total_output_tokens) / d;
+    if (s.good) p.request_goodput = static_cast<double>(*s.good) / d;
+  }
+  p.ttft = detail::to_latency_stats(s.ttft);
+  p.tpot = detail::to_latency_stats(s.tpot);
+  p.itl = detail::to_latency_stats(s.itl);
+  p.e2el = detail::to_latency_stats(s.e2el);
+  derive(p);
+  return s;
+}
+
+}  // namespace loadgen
+INFERLENS_END_NAMESPACE
