@@ -69,7 +69,9 @@ inline void add_model_parameter_options(CLI::App* cmd, const std::shared_ptr<eco
     const std::string key(p.key);
     cmd->add_option_function<double>(
         std::string(p.flag), [o, key](const double& v) { o->values[key] = v; },
-        fmt::format("{} [{}; {} model]", p.description, p.unit, p.models));
+        fmt::format("{} [{}; {}]", p.description, p.unit,
+                    p.models.find(' ') == std::string_view::npos ? fmt::format("{} model", p.models)
+                                                                  : "owned and components models"));
   }
 }
 

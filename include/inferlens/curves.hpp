@@ -83,8 +83,9 @@ class curve {
   }
 
   /// The smallest x at which the curve takes the value y, or nothing when y is outside the
-  /// curve's range. On a monotone curve (frontiers are) this is the inverse of y_at. A one-point
-  /// curve answers within 1e-6 of its y.
+  /// curve's range. On a monotone curve (frontiers are) this is the inverse of y_at, so the two
+  /// directions agree (InferenceMAX's calculator fits a second spline of x against y instead).
+  /// A one-point curve answers within 1e-6 of its y.
   std::optional<double> x_at(double y) const noexcept {
     if (x_.empty() || std::isnan(y) || y < 0.0) return std::nullopt;
     if (x_.size() == 1) {
@@ -189,10 +190,7 @@ class curve {
     const double x0 = x_[k], x1 = x_[k + 1], y0 = y_[k], y1 = y_[k + 1];
     const double h = x1 - x0;
     const double t = (x - x0) / h;
-    if (straight()) {  // exact at both ends
-      const double d = y1 - y0;
-      return t >= 0.5 ? y1 - d * (1.0 - t) : y0 + d * t;
-    }
+    if (straight()) return t == 1.0 ? y1 : y0 + (y1 - y0) * t;  // exact at both ends
     const double t2 = t * t, t3 = t2 * t;
     const double h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t, h01 = -2 * t3 + 3 * t2, h11 = t3 - t2;
     return h00 * y0 + h10 * h * tangents_[k] + h01 * y1 + h11 * h * tangents_[k + 1];
@@ -211,22 +209,51 @@ class curve {
     return {m0 + 2 * b * delta + 3 * c * delta * delta, 2 * b + 6 * c * delta, 3 * c};
   }
 
-  // x in segment k where the (monotone) segment takes value y, strictly between its knot values;
-  // bisection to the last bit, so that x_at(y_at(x)) == x to rounding.
+  // dy/dx inside segment k.
+  double slope(std::size_t k, double x) const noexcept {
+    const double h = x_[k + 1] - x_[k];
+    if (straight()) return (y_[k + 1] - y_[k]) / h;
+    const double t = (x - x_[k]) / h, t2 = t * t;
+    return ((6 * t2 - 6 * t) * (y_[k] - y_[k + 1])) / h + (3 * t2 - 4 * t + 1) * tangents_[k] +
+           (3 * t2 - 2 * t) * tangents_[k + 1];
+  }
+
+  // x in segment k where the (monotone) segment takes value y, strictly between its knot values:
+  // Newton's method kept inside a shrinking bracket (bisecting when a step would leave it), run
+  // until the bracket or the step vanishes, so that x_at(y_at(x)) == x to rounding.
   double solve_in_segment(std::size_t k, double y) const noexcept {
     double lo = x_[k], hi = x_[k + 1];
     const bool rising = y_[k + 1] > y_[k];
-    for (int i = 0; i < 2100; ++i) {  // ends far sooner: when the interval has no double inside
-      const double mid = lo + (hi - lo) / 2;
-      if (!(mid > lo && mid < hi)) break;
-      const double v = eval(k, mid);
-      if (v == y) return mid;
+    double x = lo + (hi - lo) * ((y - y_[k]) / (y_[k + 1] - y_[k]));  // the chord's answer
+    double best = x, best_err = std::abs(eval(k, x) - y);
+    for (int i = 0; i < 200; ++i) {
+      const double v = eval(k, x);
+      const double err = std::abs(v - y);
+      if (err < best_err) {
+        best = x;
+        best_err = err;
+      }
+      if (v == y) return x;
       if ((v < y) == rising)
-        lo = mid;
+        lo = x;
       else
-        hi = mid;
+        hi = x;
+      const double mid = lo + (hi - lo) / 2;
+      if (!(mid > lo && mid < hi)) break;  // no double left strictly inside the bracket
+      const double d = slope(k, x);
+      double next = d != 0 ? x - (v - y) / d : mid;
+      if (!(next > lo && next < hi)) next = mid;
+      if (next == x) break;
+      x = next;
     }
-    return std::abs(eval(k, lo) - y) <= std::abs(eval(k, hi) - y) ? lo : hi;
+    for (const double end : {lo, hi}) {
+      const double err = std::abs(eval(k, end) - y);
+      if (err < best_err) {
+        best = end;
+        best_err = err;
+      }
+    }
+    return best;
   }
 };
 

@@ -252,24 +252,22 @@ struct economic_column {
 };
 
 namespace detail {
-using M = economic_metric;
-using K = token_kind;
 inline constexpr economic_column economic_column_list[] = {
-    {"usd_per_mtok", "$/Mtok", "cost per million total tokens = $/GPU-h / (tput_per_gpu × 3600 / 1e6)", M::usd_per_mtok, K::total, sense::minimize},
-    {"usd_per_mtok_input", "$/Mtok", "cost per million input tokens (per prefill GPU when disaggregated)", M::usd_per_mtok, K::input, sense::minimize},
-    {"usd_per_mtok_output", "$/Mtok", "cost per million output tokens (per decode GPU when disaggregated)", M::usd_per_mtok, K::output, sense::minimize},
-    {"tokens_per_usd", "tok/$", "total tokens per dollar = tput_per_gpu × 3600 / $/GPU-h", M::tokens_per_usd, K::total, sense::maximize},
-    {"input_tokens_per_usd", "tok/$", "input tokens per dollar", M::tokens_per_usd, K::input, sense::maximize},
-    {"output_tokens_per_usd", "tok/$", "output tokens per dollar", M::tokens_per_usd, K::output, sense::maximize},
-    {"tok_per_s_per_mw", "tok/s/MW", "total tokens/s per provisioned MW = tput_per_gpu × 1000 / kW per GPU", M::tok_per_s_per_mw, K::total, sense::maximize},
-    {"input_tok_per_s_per_mw", "tok/s/MW", "input tokens/s per provisioned MW", M::tok_per_s_per_mw, K::input, sense::maximize},
-    {"output_tok_per_s_per_mw", "tok/s/MW", "output tokens/s per provisioned MW", M::tok_per_s_per_mw, K::output, sense::maximize},
-    {"j_per_token", "J/tok", "provisioned J per total token = kW per GPU × 1000 / tput_per_gpu", M::j_per_token, K::total, sense::minimize},
-    {"j_per_input_token", "J/tok", "provisioned J per input token", M::j_per_token, K::input, sense::minimize},
-    {"j_per_output_token", "J/tok", "provisioned J per output token", M::j_per_token, K::output, sense::minimize},
-    {"measured_j_per_token", "J/tok", "measured GPU-board J per total token", M::measured_j_per_token, K::total, sense::minimize},
-    {"measured_j_per_input_token", "J/tok", "measured GPU-board J per input token", M::measured_j_per_token, K::input, sense::minimize},
-    {"measured_j_per_output_token", "J/tok", "measured GPU-board J per output token", M::measured_j_per_token, K::output, sense::minimize},
+    {"usd_per_mtok", "$/Mtok", "cost per million total tokens = $/GPU-h / (tput_per_gpu × 3600 / 1e6)", economic_metric::usd_per_mtok, token_kind::total, sense::minimize},
+    {"usd_per_mtok_input", "$/Mtok", "cost per million input tokens (per prefill GPU when disaggregated)", economic_metric::usd_per_mtok, token_kind::input, sense::minimize},
+    {"usd_per_mtok_output", "$/Mtok", "cost per million output tokens (per decode GPU when disaggregated)", economic_metric::usd_per_mtok, token_kind::output, sense::minimize},
+    {"tokens_per_usd", "tok/$", "total tokens per dollar = tput_per_gpu × 3600 / $/GPU-h", economic_metric::tokens_per_usd, token_kind::total, sense::maximize},
+    {"input_tokens_per_usd", "tok/$", "input tokens per dollar", economic_metric::tokens_per_usd, token_kind::input, sense::maximize},
+    {"output_tokens_per_usd", "tok/$", "output tokens per dollar", economic_metric::tokens_per_usd, token_kind::output, sense::maximize},
+    {"tok_per_s_per_mw", "tok/s/MW", "total tokens/s per provisioned MW = tput_per_gpu × 1000 / kW per GPU", economic_metric::tok_per_s_per_mw, token_kind::total, sense::maximize},
+    {"input_tok_per_s_per_mw", "tok/s/MW", "input tokens/s per provisioned MW", economic_metric::tok_per_s_per_mw, token_kind::input, sense::maximize},
+    {"output_tok_per_s_per_mw", "tok/s/MW", "output tokens/s per provisioned MW", economic_metric::tok_per_s_per_mw, token_kind::output, sense::maximize},
+    {"j_per_token", "J/tok", "provisioned J per total token = kW per GPU × 1000 / tput_per_gpu", economic_metric::j_per_token, token_kind::total, sense::minimize},
+    {"j_per_input_token", "J/tok", "provisioned J per input token", economic_metric::j_per_token, token_kind::input, sense::minimize},
+    {"j_per_output_token", "J/tok", "provisioned J per output token", economic_metric::j_per_token, token_kind::output, sense::minimize},
+    {"measured_j_per_token", "J/tok", "measured GPU-board J per total token", economic_metric::measured_j_per_token, token_kind::total, sense::minimize},
+    {"measured_j_per_input_token", "J/tok", "measured GPU-board J per input token", economic_metric::measured_j_per_token, token_kind::input, sense::minimize},
+    {"measured_j_per_output_token", "J/tok", "measured GPU-board J per output token", economic_metric::measured_j_per_token, token_kind::output, sense::minimize},
 };
 struct economic_alias {
   std::string_view alias, name;

@@ -55,6 +55,7 @@ enum class file_format {
   sglang_jsonl,      ///< SGLang bench_serving --output-file: one JSON object per line, one run each
   csv,               ///< a header row of column names (aliases allowed), one point per record
   inferlens_json,    ///< the library's own JSON: agg rows keyed by every canonical column name
+  aiperf_json,       ///< GenAI-Perf / AIPerf aggregate export (profile_export_genai_perf.json, *_aiperf.json)
 };
 
 inline std::string_view to_string(file_format f) noexcept {
@@ -65,6 +66,7 @@ inline std::string_view to_string(file_format f) noexcept {
     case file_format::sglang_jsonl: return "sglang_jsonl";
     case file_format::csv: return "csv";
     case file_format::inferlens_json: return "inferlens_json";
+    case file_format::aiperf_json: return "aiperf_json";
   }
   return "unknown";
 }
@@ -72,13 +74,15 @@ inline std::string_view to_string(file_format f) noexcept {
 /// The format spelled as to_string() does, or by a short name (auto, agg, vllm, sglang, json).
 inline std::optional<file_format> file_format_from_string(std::string_view name) noexcept {
   for (file_format f : {file_format::automatic, file_format::inferencemax_agg, file_format::vllm_client,
-                        file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json})
+                        file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json,
+                        file_format::aiperf_json})
     if (name == to_string(f)) return f;
   if (name == "auto") return file_format::automatic;
   if (name == "agg") return file_format::inferencemax_agg;
   if (name == "vllm") return file_format::vllm_client;
   if (name == "sglang" || name == "jsonl") return file_format::sglang_jsonl;
   if (name == "json") return file_format::inferlens_json;
+  if (name == "aiperf" || name == "genai_perf") return file_format::aiperf_json;
   return std::nullopt;
 }
 
@@ -114,6 +118,7 @@ inline std::string_view expectation(file_format f) noexcept {
     case file_format::vllm_client: return "expected a JSON object with a benchmark-client result";
     case file_format::sglang_jsonl: return "expected JSON lines, one benchmark run per line";
     case file_format::csv: return "expected a CSV header row";
+    case file_format::aiperf_json: return "expected a JSON object of GenAI-Perf/AIPerf metrics";
     case file_format::automatic: break;
   }
   return "expected a JSON array of result rows, a benchmark-client JSON object, JSON lines or a CSV table";
@@ -308,13 +313,142 @@ inline std::vector<benchmark_point> parse_csv(std::string_view text, std::string
   return out;
 }
 
+/// nlohmann's value as the scanner's, so both paths share json_to_cell.
+inline json_value scanner_value(const nlohmann::json& j, std::string& spelling) {
+  json_value v;
+  using K = json_value::kind;
+  switch (j.type()) {
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded: break;
+    case nlohmann::json::value_t::boolean: v.type = K::boolean, v.boolean = j.get<bool>(); break;
+    case nlohmann::json::value_t::number_integer: v.type = K::integer, v.integer = j.get<std::int64_t>(); break;
+    case nlohmann::json::value_t::number_unsigned: {
+      const auto u = j.get<std::uint64_t>();
+      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        v.type = K::integer, v.integer = static_cast<std::int64_t>(u);
+      else
+        v.type = K::real, v.real = static_cast<double>(u);
+      break;
+    }
+    case nlohmann::json::value_t::number_float: v.type = K::real, v.real = j.get<double>(); break;
+    case nlohmann::json::value_t::string: v.type = K::string, v.text = j.get_ref<const std::string&>(); break;
+    case nlohmann::json::value_t::object: v.type = K::object; break;
+    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::binary: v.type = K::array; break;
+  }
+  if (v.type == K::real) {
+    spelling = to_string(cell{v.real});
+    v.text = spelling;
+  }
+  return v;
+}
+/// GenAI-Perf / AIPerf aggregate export: one object of metrics {"unit": ..., "avg": ..., "p50":
+/// ..., "std": ..., "p90": ..., "p99": ...} plus "input_config". Their inter_token_latency is
+/// (latency - TTFT) / (tokens - 1) per request, which is vLLM's TPOT; their inter_chunk_latency
+/// is vLLM's ITL. Fields that are not there (GPUs, ISL/OSL nominal lengths) stay missing.
+inline std::vector<benchmark_point> parse_aiperf(std::string_view text, std::string_view name) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw input_error(input_location{std::string(name), {}, e.byte > 0 ? e.byte - 1 : 0, {}}, e.what());
+  }
+  point_builder b(name);
+  b.start(std::nullopt);
+  if (!doc.is_object()) b.fail("", std::string(expectation(file_format::aiperf_json)) + ", got " + doc.type_name());
+  std::string spelling;
+  auto put = [&](std::string_view column_name, const nlohmann::json& v, double scale, const std::string& field) {
+    const column& c = *find_column(column_name);
+    cell value;
+    if (std::string err = json_to_cell(c, scanner_value(v, spelling), true, value); !err.empty()) b.fail(field, err);
+    if (double* d = std::get_if<double>(&value)) *d *= scale;
+    b.set(column_index(c), std::move(value), field);
+  };
+  auto metric = [&](const char* tag) -> const nlohmann::json* {
+    const auto it = doc.find(tag);
+    if (it == doc.end() || it->is_null()) return nullptr;
+    if (!it->is_object()) b.fail(tag, std::string("expected an object of statistics, got ") + it->type_name());
+    return &*it;
+  };
+  auto seconds_per = [&](const nlohmann::json& m, const std::string& tag) {
+    const auto unit = m.find("unit");
+    const std::string u = unit != m.end() && unit->is_string() ? unit->get<std::string>() : "";
+    if (u == "ms") return 1e-3;
+    if (u == "s" || u == "sec") return 1.0;
+    if (u == "us") return 1e-6;
+    if (u == "ns") return 1e-9;
+    b.fail(tag + ".unit", "expected a time unit (ns, us, ms, s, sec), got " + quote_excerpt(u));
+  };
+  constexpr std::pair<const char*, const char*> latencies[] = {
+      {"time_to_first_token", "ttft"}, {"inter_token_latency", "tpot"},
+      {"inter_chunk_latency", "itl"},  {"request_latency", "e2el"}};
+  constexpr std::pair<const char*, const char*> statistics[] = {
+      {"avg", "mean"}, {"p50", "median"}, {"std", "std"}, {"p90", "p90"}, {"p99", "p99"}};
+  for (const auto& [tag, metric_name] : latencies) {
+    const nlohmann::json* m = metric(tag);
+    if (!m) continue;
+    const double scale = seconds_per(*m, tag);
+    for (const auto& [key, stat] : statistics)
+      if (const auto v = m->find(key); v != m->end())
+        put(std::string(stat) + "_" + metric_name, *v, scale, std::string(tag) + "." + key);
+  }
+  constexpr std::pair<const char*, const char*> totals[] = {
+      {"request_throughput", "request_throughput"},   {"output_token_throughput", "output_throughput"},
+      {"total_token_throughput", "total_token_throughput"}, {"goodput", "request_goodput"},
+      {"benchmark_duration", "duration"},             {"request_count", "completed"},
+      {"error_request_count", "failed"},              {"total_isl", "total_input_tokens"},
+      {"total_osl", "total_output_tokens"}};
+  for (const auto& [tag, column_name] : totals) {
+    const nlohmann::json* m = metric(tag);
+    if (!m) continue;
+    const auto v = m->find("avg");
+    if (v == m->end()) b.fail(std::string(tag) + ".avg", "missing: expected the value under \"avg\"");
+    put(column_name, *v, std::string_view(tag) == "benchmark_duration" ? seconds_per(*m, tag) : 1.0,
+        std::string(tag) + ".avg");
+  }
+  // the run's settings: AIPerf nests them (endpoint.model_names, loadgen.*), GenAI-Perf does not
+  if (const auto config = doc.find("input_config"); config != doc.end() && config->is_object()) {
+    auto at = [&](std::initializer_list<const char*> path) -> const nlohmann::json* {
+      const nlohmann::json* j = &*config;
+      for (const char* key : path) {
+        if (!j->is_object()) return nullptr;
+        const auto it = j->find(key);
+        if (it == j->end()) return nullptr;
+        j = &*it;
+      }
+      return j;
+    };
+    for (auto [value, field] : {std::pair{at({"endpoint", "model_names"}), "input_config.endpoint.model_names"},
+                                std::pair{at({"model"}), "input_config.model"}})
+      if (value && !b.has(column_index(*find_column("model"))))
+        put("model", value->is_array() && !value->empty() ? value->front() : *value, 1, field);
+    for (auto [value, field] : {std::pair{at({"loadgen", "concurrency"}), "input_config.loadgen.concurrency"},
+                                std::pair{at({"concurrency"}), "input_config.concurrency"}})
+      if (value) put("conc", *value, 1, field);
+    for (auto [value, field] : {std::pair{at({"loadgen", "request_rate"}), "input_config.loadgen.request_rate"},
+                                std::pair{at({"request_rate"}), "input_config.request_rate"}})
+      if (value) put("request_rate", *value, 1, field);
+  }
+  // AIPerf defines total_token_throughput = (total_isl + total_osl) / benchmark_duration; GenAI-Perf
+  // and older AIPerf exports do not write it
+  const benchmark_point& p = b.point;
+  const std::size_t total = column_index(*find_column("total_token_throughput"));
+  if (!b.has(total) && p.total_input_tokens && p.total_output_tokens && p.duration && *p.duration > 0)
+    b.set(total, static_cast<double>(*p.total_input_tokens + *p.total_output_tokens) / *p.duration,
+          "total_token_throughput");
+  std::vector<benchmark_point> out;
+  finish_row(b, name, file_format::aiperf_json, out);
+  return out;
+}
+
 /// Whether the first record names at least one known column.
 inline bool looks_like_csv(std::string_view text) {
   try {
     csv_reader in(text);
     std::vector<std::string_view> fields;
     if (!in.next(fields)) return false;
-    return std::any_of(fields.begin(), fields.end(), [](std::string_view f) { return find_column(trim(f)) != nullptr; });
+    return std::any_of(fields.begin(), fields.end(),
+                       [](std::string_view f) { return find_column(trim(f)) != nullptr; });
   } catch (const csv_syntax_error&) {
     return false;
   }
@@ -340,7 +474,8 @@ void for_each_key(json_scanner& in, F&& f) {
 /// row has `infmax_model_prefix` (every upstream row does), else the library's own JSON (when
 /// parsing automatically this is decided row by row, see parse_results); one JSON
 /// object is a vLLM/InferenceMAX client result (model_id, *_ms keys), or an SGLang run (SGLang's
-/// dataset_name, *_e2e_latency_ms, total_throughput keys, or a .jsonl name); several objects are
+/// dataset_name, *_e2e_latency_ms, total_throughput keys, or a .jsonl name), or a GenAI-Perf /
+/// AIPerf export (time_to_first_token, request_latency, ... objects); several objects are
 /// SGLang JSON lines; anything else is CSV when named *.csv or when its first line names a known
 /// column. Throws input_error, saying what was expected, when nothing fits.
 inline file_format detect_format(std::string_view text, std::string_view name) {
@@ -359,21 +494,25 @@ inline file_format detect_format(std::string_view text, std::string_view name) {
     return agg ? file_format::inferencemax_agg : file_format::inferlens_json;
   }
   if (first == '{') {
-    bool sglang = false, client = false, more = false;
+    bool sglang = false, client = false, aiperf = false, more = false;
     try {
       for_each_key(in, [&](std::string_view k) {
         sglang = sglang || k == "dataset_name" || k == "total_throughput" || k.ends_with("_e2e_latency_ms");
         client = client || k == "model_id" || k == "request_goodput:" || k.ends_with("_ms");
+        aiperf = aiperf || k == "time_to_first_token" || k == "inter_token_latency" || k == "request_latency" ||
+                 k == "benchmark_duration" || k == "output_token_throughput";
       });
       more = !in.at_end();
-    } catch (const json_syntax_error&) {
-      return ext == ".jsonl" ? file_format::sglang_jsonl : file_format::vllm_client;
+    } catch (const json_syntax_error&) {  // judged by the keys before it; the parse proper reports it
+      if (!aiperf && !sglang && ext != ".jsonl") return file_format::vllm_client;
     }
+    if (aiperf && !more && !client) return file_format::aiperf_json;
     if (more || sglang || ext == ".jsonl") return file_format::sglang_jsonl;
     if (client) return file_format::vllm_client;
     throw input_error(input_location{std::string(name), {}, {}, {}},
                       "a JSON object without benchmark-client keys: expected a vLLM/InferenceMAX client result "
-                      "(model_id, duration, *_ms latencies) or SGLang bench_serving lines");
+                      "(model_id, duration, *_ms latencies), SGLang bench_serving lines or a GenAI-Perf/AIPerf "
+                      "export (time_to_first_token, request_latency, ...)");
   }
   if (ext == ".csv" || detail::looks_like_csv(text)) return file_format::csv;
   const std::string_view rest = text.substr(in.pos());
@@ -400,6 +539,7 @@ inline std::vector<benchmark_point> parse_results(std::string_view text, std::st
     case file_format::vllm_client:
     case file_format::sglang_jsonl: return detail::parse_client_objects(text, name, format);
     case file_format::csv: return detail::parse_csv(text, name);
+    case file_format::aiperf_json: return detail::parse_aiperf(text, name);
     case file_format::automatic: break;
   }
   return {};
@@ -480,10 +620,12 @@ inline load_report load_results(std::span<const std::filesystem::path> inputs, b
           continue;
         }
         const std::string ext = detail::lower_extension(file_name);
-        if (it->is_regular_file(ec) && (ext == ".json" || ext == ".jsonl" || ext == ".csv")) files.push_back(it->path());
+        if (it->is_regular_file(ec) && (ext == ".json" || ext == ".jsonl" || ext == ".csv"))
+          files.push_back(it->path());
       }
     } catch (const fs::filesystem_error& e) {
-      failed(input_error(input_location{input.string(), {}, {}, {}}, "cannot list the directory: " + e.code().message()));
+      failed(input_error(input_location{input.string(), {}, {}, {}},
+                         "cannot list the directory: " + e.code().message()));
       continue;
     }
     std::sort(files.begin(), files.end());
@@ -546,7 +688,8 @@ inline void write_csv(std::ostream& os, std::span<const benchmark_point> points)
   };
   std::vector<std::size_t> used;
   for (std::size_t i = 0; i < all.size(); ++i)
-    if (std::any_of(points.begin(), points.end(), [&](const benchmark_point& p) { return !text_of(i, all[i].get(p)).empty(); }))
+    if (std::any_of(points.begin(), points.end(),
+                    [&](const benchmark_point& p) { return !text_of(i, all[i].get(p)).empty(); }))
       used.push_back(i);
   if (used.empty()) return;
   std::string out;
@@ -580,35 +723,6 @@ inline std::optional<nlohmann::json> cell_json(std::size_t index, const cell& c)
   return nlohmann::json(std::get<std::string>(c));
 }
 
-/// nlohmann's value as the scanner's, so both paths share json_to_cell.
-inline json_value scanner_value(const nlohmann::json& j, std::string& spelling) {
-  json_value v;
-  using K = json_value::kind;
-  switch (j.type()) {
-    case nlohmann::json::value_t::null:
-    case nlohmann::json::value_t::discarded: break;
-    case nlohmann::json::value_t::boolean: v.type = K::boolean, v.boolean = j.get<bool>(); break;
-    case nlohmann::json::value_t::number_integer: v.type = K::integer, v.integer = j.get<std::int64_t>(); break;
-    case nlohmann::json::value_t::number_unsigned: {
-      const auto u = j.get<std::uint64_t>();
-      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        v.type = K::integer, v.integer = static_cast<std::int64_t>(u);
-      else
-        v.type = K::real, v.real = static_cast<double>(u);
-      break;
-    }
-    case nlohmann::json::value_t::number_float: v.type = K::real, v.real = j.get<double>(); break;
-    case nlohmann::json::value_t::string: v.type = K::string, v.text = j.get_ref<const std::string&>(); break;
-    case nlohmann::json::value_t::object: v.type = K::object; break;
-    case nlohmann::json::value_t::array:
-    case nlohmann::json::value_t::binary: v.type = K::array; break;
-  }
-  if (v.type == K::real) {
-    spelling = to_string(cell{v.real});
-    v.text = spelling;
-  }
-  return v;
-}
 }  // namespace detail
 
 /// One point as a JSON object with write_json's keys and spelling (ADL hook for nlohmann::json).

@@ -7,7 +7,11 @@
 // is. For (maximize x, maximize y) this is the dashboard's `upper_left` rule: sort by x
 // ascending, ties by y descending; an equal-x point keeps the higher y; otherwise pop while the
 // new y >= the last y; push. The frontier comes out with x increasing and y strictly decreasing.
-// Points with a NaN coordinate (or a missing projected value) are ignored.
+// Points with a NaN coordinate (or a missing projected value) are ignored. The other senses
+// reduce to this one by negating coordinates, which reproduces the dashboard's `lower_right`
+// and `lower_left` exactly; its `upper_right` (minimize x, maximize y) also keeps a point whose
+// y only ties the best so far at a worse x, a quirk not copied here (such a point is dominated).
+// Frontiers always come out ordered by x ascending.
 //
 // Kernels work on std::span<const double>; the templates only project rows into columns.
 #pragma once

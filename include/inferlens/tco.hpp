@@ -101,29 +101,29 @@ struct parameter_spec {
 
 namespace detail {
 inline constexpr parameter_spec model_parameter_list[] = {
-    {"capex_usd_per_gpu", "--capex-per-gpu", "USD", "owned", "purchase price per GPU incl. its share of the server (CPU, memory, NICs, chassis)"},
-    {"network_capex_usd_per_gpu", "--network-capex-per-gpu", "USD", "owned", "per-GPU share of the scale-out network"},
-    {"other_capex_usd_per_gpu", "--other-capex-per-gpu", "USD", "owned", "per-GPU share of storage, installation and other capex"},
-    {"economic_life_years", "--life-years", "years", "owned", "economic life over which capex is recovered"},
-    {"cost_of_capital", "--wacc", "1/year", "owned", "owner's cost of capital (e.g. 0.10), used in the capital recovery factor"},
-    {"residual_fraction", "--residual", "fraction", "owned", "resale value at the end of the life, as a fraction of capex"},
-    {"it_kw_per_gpu", "--it-kw", "kW", "owned", "critical IT power per GPU (chip + host/NIC/switch share), before PUE"},
-    {"pue", "--pue", "ratio", "owned components", "power usage effectiveness: facility power / IT power (>= 1)"},
-    {"usd_per_kwh", "--usd-per-kwh", "USD/kWh", "owned", "electricity price"},
-    {"load_factor", "--load-factor", "fraction", "owned", "average draw / provisioned IT power (decode never reaches TDP)"},
-    {"colo_usd_per_kw_month", "--colo", "USD/kW-month", "owned", "colocation rent per kW of critical IT"},
-    {"maintenance_fraction_per_year", "--maintenance", "1/year", "owned", "maintenance and support per year, as a fraction of capex"},
-    {"other_opex_usd_per_gpu_hour", "--other-opex", "USD/GPU-h", "owned", "software, staff and other running costs"},
-    {"availability", "--availability", "fraction", "owned", "fraction of hours the GPU can be sold; the cost of the rest is spread over them"},
-    {"contract_usd_per_gpu_hour", "--contract-rate", "USD/GPU-h", "rented", "contract rate (default: the preset 3-year rental tier)"},
-    {"term_years", "--term-years", "years", "rented", "contract term"},
-    {"upfront_fraction", "--upfront", "fraction", "rented", "fraction of the whole contract paid at signing"},
-    {"discount_rate", "--discount-rate", "1/year", "rented", "renter's cost of capital, to annualise the upfront payment"},
-    {"tdp_w", "--tdp-w", "W", "components", "accelerator TDP"},
-    {"host_w_per_gpu", "--host-w", "W", "components", "per-GPU share of host CPU, memory, fans (default: vendor system maximum / GPUs − TDP)"},
-    {"nic_w_per_gpu", "--nic-w", "W", "components", "per-GPU NIC power not already in the host share"},
-    {"switch_w_per_gpu", "--switch-w", "W", "components", "per-GPU share of network switches and storage"},
-    {"other_it_w_per_gpu", "--other-it-w", "W", "components", "any other IT power per GPU"},
+    {"capex_usd_per_gpu", "--capex-per-gpu", "USD", "owned", "purchase price per GPU incl. its share of the server (CPU, memory, NICs, chassis); default: the preset where one is sourced (h100, gb200)"},
+    {"network_capex_usd_per_gpu", "--network-capex-per-gpu", "USD", "owned", "per-GPU share of the scale-out network (default 0)"},
+    {"other_capex_usd_per_gpu", "--other-capex-per-gpu", "USD", "owned", "per-GPU share of storage, installation and other capex (default 0)"},
+    {"economic_life_years", "--life-years", "years", "owned", "economic life over which capex is recovered (default 4, SemiAnalysis)"},
+    {"cost_of_capital", "--wacc", "1/year", "owned", "owner's cost of capital, used in the capital recovery factor (default 0.10)"},
+    {"residual_fraction", "--residual", "fraction", "owned", "resale value at the end of the life, as a fraction of capex (default 0)"},
+    {"it_kw_per_gpu", "--it-kw", "kW", "owned", "critical IT power per GPU (chip + host/NIC/switch share), before PUE (default: the power preset of the vintage; a utility-basis figure / PUE)"},
+    {"pue", "--pue", "ratio", "owned components", "power usage effectiveness: facility power / IT power, >= 1 (default 1.25)"},
+    {"usd_per_kwh", "--usd-per-kwh", "USD/kWh", "owned", "electricity price (default 0.08, EIA US industrial)"},
+    {"load_factor", "--load-factor", "fraction", "owned", "average draw / provisioned IT power, decode never reaches TDP (default 0.75)"},
+    {"colo_usd_per_kw_month", "--colo", "USD/kW-month", "owned", "colocation rent per kW of critical IT (default 184, CBRE H2-2024)"},
+    {"maintenance_fraction_per_year", "--maintenance", "1/year", "owned", "maintenance and support per year, as a fraction of capex (default 0)"},
+    {"other_opex_usd_per_gpu_hour", "--other-opex", "USD/GPU-h", "owned", "software, staff and other running costs (default 0)"},
+    {"availability", "--availability", "fraction", "owned", "fraction of hours the GPU can be sold; the cost of the rest is spread over them (default 1)"},
+    {"contract_usd_per_gpu_hour", "--contract-rate", "USD/GPU-h", "rented", "contract rate (default: the 3-year rental tier of the vintage)"},
+    {"term_years", "--term-years", "years", "rented", "contract term (default 3)"},
+    {"upfront_fraction", "--upfront", "fraction", "rented", "fraction of the whole contract paid at signing (default 0.25)"},
+    {"discount_rate", "--discount-rate", "1/year", "rented", "renter's cost of capital, to annualise the upfront payment (default 0.10)"},
+    {"tdp_w", "--tdp-w", "W", "components", "accelerator TDP (default: the preset)"},
+    {"host_w_per_gpu", "--host-w", "W", "components", "per-GPU share of host CPU, memory, NICs, fans (default: vendor system maximum / GPUs - TDP, where sourced)"},
+    {"nic_w_per_gpu", "--nic-w", "W", "components", "per-GPU NIC power not already in the host share (default 0)"},
+    {"switch_w_per_gpu", "--switch-w", "W", "components", "per-GPU share of network switches and storage (default 95)"},
+    {"other_it_w_per_gpu", "--other-it-w", "W", "components", "any other IT power per GPU (default 0)"},
 };
 }  // namespace detail
 
@@ -388,7 +388,7 @@ inline power_breakdown component_power(const power_components& c, power_basis re
   using detail::num;
   power_breakdown b;
   b.model = "components";
-  b.lines.push_back({"accelerator TDP", c.tdp_w / 1000.0, fmt::format("{} W", num(c.tdp_w))});
+  b.lines.push_back({"accelerator TDP (default: the preset)", c.tdp_w / 1000.0, fmt::format("{} W", num(c.tdp_w))});
   b.lines.push_back({"host share", c.host_w_per_gpu / 1000.0, fmt::format("{} W", num(c.host_w_per_gpu))});
   b.lines.push_back({"NICs", c.nic_w_per_gpu / 1000.0, fmt::format("{} W", num(c.nic_w_per_gpu))});
   b.lines.push_back({"switch share", c.switch_w_per_gpu / 1000.0, fmt::format("{} W", num(c.switch_w_per_gpu))});

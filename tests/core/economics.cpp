@@ -6,13 +6,19 @@
 
 #include <inferlens/curves.hpp>
 #include <inferlens/economics.hpp>
+#include <inferlens/io.hpp>
 #include <inferlens/pareto.hpp>
 #include <inferlens/record.hpp>
+#include <inferlens/tco.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <limits>
 #include <optional>
 #include <random>
@@ -340,4 +346,65 @@ TEST_CASE("economics: JSON output names every figure, null when missing") {
   in.basis = power_basis::it;
   nlohmann::json k = in;
   CHECK(k.at("power_basis") == "it");
+}
+
+TEST_CASE("economics of the real InferenceMAX rows agree with InferenceX's formulas (shared data)") {
+  // Independent path: the constants from the dashboard's own table (CSV), the throughputs from the
+  // raw JSON rows, the formulas of chart-utils.ts written out here; against the library's presets
+  // (vintage 2025-08), reader and economics_of.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(INFERLENS_SHARED_DATA_DIR) / "inferencemax";
+  if (!fs::exists(dir / "agg_bmk") || !fs::exists(dir / "inferencex_app_gpu_specs.csv")) {
+    MESSAGE("shared InferenceMAX data not found; skipping");
+    return;
+  }
+  struct constants {
+    double kw, costh, costn, costr;
+  };
+  std::map<std::string, constants> table;
+  std::ifstream csv(dir / "inferencex_app_gpu_specs.csv");
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) {
+    std::vector<std::string> c;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    if (c.size() >= 5) table[c[0]] = {std::stod(c[1]), std::stod(c[2]), std::stod(c[3]), std::stod(c[4])};
+  }
+  const preset_db db = load_presets(fs::path(INFERLENS_SOURCE_DIR) / "data" / "accelerators.json");
+  auto rel = [](double a, double b) { return std::abs(a - b) / std::abs(b); };
+  std::size_t rows = 0;
+  for (const auto& file : fs::directory_iterator(dir / "agg_bmk")) {
+    const auto points = read_results(file.path());
+    std::ifstream f(file.path());
+    const nlohmann::json raw = nlohmann::json::parse(f);
+    REQUIRE(raw.size() == points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const auto& row = raw[i];
+      std::string gpu = row.at("hw").get<std::string>();
+      gpu = gpu.substr(0, gpu.find_first_of("-_"));
+      CAPTURE(gpu);
+      const constants& k = table.at(gpu);
+      for (const auto& [tier, cost] : {std::pair{"hyperscaler", k.costh}, {"neocloud", k.costn}, {"rental", k.costr}}) {
+        economics_options o;
+        o.cost = tier;
+        o.vintage = "2025-08";
+        const economics_inputs in = resolve_economics(db, points[i].accelerator, o);
+        REQUIRE(in.usd_per_gpu_hour == cost);
+        REQUIRE(in.kw_per_gpu == k.kw);
+        const point_economics e = economics_of(points[i], in);
+        const double t = row.at("tput_per_gpu"), ti = row.at("input_tput_per_gpu"), to = row.at("output_tput_per_gpu");
+        CHECK(rel(value(e.usd_per_mtok), cost / (t * 3600 / 1e6)) <= 1e-12);
+        CHECK(rel(value(e.usd_per_mtok_input), cost / (ti * 3600 / 1e6)) <= 1e-12);
+        CHECK(rel(value(e.usd_per_mtok_output), cost / (to * 3600 / 1e6)) <= 1e-12);
+        CHECK(rel(value(e.tok_per_s_per_mw), t * 1000 / k.kw) <= 1e-12);
+        CHECK(rel(value(e.output_tok_per_s_per_mw), to * 1000 / k.kw) <= 1e-12);
+        CHECK(rel(value(e.j_per_token), k.kw * 1000 / t) <= 1e-12);
+        CHECK(rel(value(e.j_per_input_token), k.kw * 1000 / ti) <= 1e-12);
+        CHECK(e.per_role_denominators == row.value("is_multinode", false));
+      }
+      ++rows;
+    }
+  }
+  CHECK(rows == 698);
 }

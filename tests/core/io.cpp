@@ -165,6 +165,28 @@ const std::string csv_table =
     "\"org/model, v2\",8,b200,run_7,\"1500.5\",0.015625,True,False,\"say \"\"hi\"\"\",\"img\r\nline2\",2\r\n"
     "m2,16,h100,run_7,2000,,false,0,,,1.0";
 
+// A GenAI-Perf / AIPerf aggregate export (AIPerf layout: nested input_config).
+const std::string aiperf_export = R"({
+  "request_throughput": {"unit": "requests/sec", "avg": 12.5},
+  "request_latency": {"unit": "ms", "avg": 6500.0, "p1": 5000.0, "p50": 6000.0, "p90": 8500.0, "p99": 9000.0,
+                      "min": 4000.0, "max": 9500.0, "std": 1000.0},
+  "time_to_first_token": {"unit": "ms", "avg": 1500.0, "p50": 750.0, "p90": 3000.0, "p99": 4000.0, "std": 1200.0},
+  "inter_token_latency": {"unit": "ms", "avg": 31.25, "p50": 15.625, "p99": 62.5, "std": 1.5},
+  "inter_chunk_latency": {"unit": "ns", "avg": 50000000, "p50": 40000000},
+  "output_token_throughput": {"unit": "tokens/sec", "avg": 1250.0},
+  "output_token_throughput_per_user": {"unit": "tokens/sec/user", "avg": 64.0},
+  "benchmark_duration": {"unit": "sec", "avg": 16.0},
+  "request_count": {"unit": "requests", "avg": 200.0},
+  "error_request_count": {"unit": "requests", "avg": 4.0},
+  "total_isl": {"unit": "tokens", "avg": 110000.0},
+  "total_osl": {"unit": "tokens", "avg": 20000.0},
+  "goodput": null,
+  "was_cancelled": false,
+  "error_summary": [{"error_details": {"code": 500, "type": "InternalServerError"}, "count": 4}],
+  "input_config": {"endpoint": {"model_names": ["openai/gpt-oss-20b"], "type": "chat", "streaming": true},
+                   "loadgen": {"concurrency": 100, "request_rate_mode": "concurrency_burst"}}
+})";
+
 /// A point with every column set to a valid, awkward value.
 benchmark_point every_column_point() {
   benchmark_point p;
@@ -202,7 +224,8 @@ TEST_CASE("io: file_format names") {
   CHECK(to_string(file_format::inferencemax_agg) == "inferencemax_agg");
   CHECK(to_string(file_format::sglang_jsonl) == "sglang_jsonl");
   for (file_format f : {file_format::automatic, file_format::inferencemax_agg, file_format::vllm_client,
-                        file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json})
+                        file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json,
+                        file_format::aiperf_json})
     CHECK(file_format_from_string(to_string(f)) == f);
   CHECK(file_format_from_string("agg") == file_format::inferencemax_agg);
   CHECK(!file_format_from_string("xml"));
@@ -424,6 +447,76 @@ TEST_CASE("io: from_json / to_json through nlohmann") {
   CHECK(*q.isl == 8);
   CHECK(*q.dp_attention);
   CHECK(!q.accelerator.size());  // no derive()
+}
+
+TEST_CASE("io: GenAI-Perf / AIPerf aggregate export") {
+  CHECK(detect_format(aiperf_export, "profile_export_aiperf.json") == file_format::aiperf_json);
+  const auto points = parse_results(aiperf_export, "profile_export_aiperf.json");
+  REQUIRE(points.size() == 1);
+  const benchmark_point& p = points[0];
+  CHECK(p.model == "openai/gpt-oss-20b");
+  CHECK(*p.concurrency == 100);
+  CHECK(*p.ttft.mean == 1.5);
+  CHECK(*p.ttft.median == 0.75);
+  CHECK(*p.ttft.p90 == 3);
+  CHECK(*p.ttft.std == 1.2);
+  CHECK(*p.tpot.median == 0.015625);  // their inter-token latency is vLLM's TPOT
+  CHECK(*p.intvty.median == 64);
+  CHECK(*p.itl.median == 0.04);       // their inter-chunk latency is vLLM's ITL (in ns here)
+  CHECK(*p.e2el.p99 == 9);
+  CHECK(!p.e2el.p999);
+  CHECK(*p.request_throughput == 12.5);
+  CHECK(*p.output_throughput == 1250);
+  CHECK(*p.duration == 16);
+  CHECK(*p.completed == 200);
+  CHECK(*p.failed == 4);
+  CHECK(*p.total_input_tokens == 110000);
+  CHECK(*p.total_output_tokens == 20000);
+  CHECK(*p.total_token_throughput == 8125);  // (110000 + 20000) / 16, AIPerf's definition
+  CHECK(*p.input_throughput == 6875);
+  CHECK(!p.request_goodput);
+  CHECK(!p.tput_per_gpu);  // no GPU count in the export
+
+  // GenAI-Perf keeps its settings flat
+  const std::string genai = R"({"request_latency": {"unit": "ms", "avg": 100, "p50": 90},
+      "output_token_throughput": {"unit": "tokens/sec", "avg": 500},
+      "input_config": {"model": ["m1"], "concurrency": 4}})";
+  const auto g = parse_results(genai, "profile_export_genai_perf.json").at(0);
+  CHECK(g.model == "m1");
+  CHECK(*g.concurrency == 4);
+  CHECK(*g.e2el.median == 0.09);
+}
+
+TEST_CASE("io errors: GenAI-Perf / AIPerf export") {
+  std::string bad = aiperf_export;
+  bad.replace(bad.find("\"unit\": \"ms\", \"avg\": 1500.0"), 12, "\"unit\": \"tokens\"");
+  auto e = parse_error(bad, "a.json");
+  CHECK(e.where().field == "time_to_first_token.unit");
+  CHECK(contains(e.message(), "expected a time unit"));
+
+  bad = aiperf_export;
+  bad.replace(bad.find("\"p50\": 15.625"), 13, "\"p50\": \"fast\"");
+  e = parse_error(bad, "a.json");
+  CHECK(e.where().field == "inter_token_latency.p50");
+  CHECK(contains(e.message(), "expected a number, got a string"));
+
+  bad = aiperf_export;
+  bad.replace(bad.find("\"avg\": 200.0"), 12, "\"avg\": 200.5");
+  e = parse_error(bad, "a.json");
+  CHECK(e.where().field == "request_count.avg");
+  CHECK(contains(e.message(), "expected an integer"));
+
+  e = parse_error(R"({"request_latency": {"unit": "ms", "avg": -1}, "output_token_throughput": {"avg": 1}})", "a.json");
+  CHECK(e.where().field == "request_latency.avg");
+  CHECK(contains(e.message(), "must not be negative"));
+
+  e = parse_error(R"({"request_latency": {"unit": "ms", "avg": 1}})", "a.json");
+  CHECK(contains(e.message(), "missing: expected total_token_throughput or"));
+  e = parse_error(R"({"request_latency": 5})", "a.json", file_format::aiperf_json);
+  CHECK(contains(e.message(), "expected an object of statistics"));
+  const std::string broken = R"({"request_latency": {"unit": "ms", "avg": }})";
+  e = parse_error(broken, "a.json", file_format::aiperf_json);
+  CHECK(e.where().byte == broken.find('}'));
 }
 
 // --- writers and round trips -------------------------------------------------------------------
@@ -704,7 +797,8 @@ TEST_CASE("io errors: CSV") {
 TEST_CASE("io errors: empty files, and files that are nothing known") {
   for (std::string text : {"", "  \n\t\r\n", "\xEF\xBB\xBF"}) {
     for (file_format f : {file_format::automatic, file_format::inferencemax_agg, file_format::vllm_client,
-                          file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json}) {
+                          file_format::sglang_jsonl, file_format::csv, file_format::inferlens_json,
+                          file_format::aiperf_json}) {
       const auto e = parse_error(text, "empty.json", f);
       CHECK(e.where().file == "empty.json");
       CHECK(e.message().rfind("empty file: expected ", 0) == 0);

@@ -317,6 +317,39 @@ TEST_CASE("frontier_2d on large inputs (sample prefilter active) equals the dash
   }
 }
 
+TEST_CASE("frontier_2d on large inputs with negatives, signed zeros, infinities and many survivors") {
+  // 40 % of the points lie on the anti-diagonal y = -x (integers, with duplicates, 0 as +0.0 or
+  // -0.0), the rest just below it: the sample prefilter runs but leaves thousands of points, so
+  // the radix sort sees negative keys, both zeros and infinities.
+  std::mt19937_64 rng(8);
+  std::uniform_int_distribution<int> coord(-3000, 3000), below(1, 100), pick(0, 999);
+  std::vector<point> pts(30000);
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const double k = coord(rng);
+    const double zero = pick(rng) < 500 ? 0.0 : -0.0;
+    if (i % 5 < 2)
+      pts[i] = {k == 0 ? zero : k, k == 0 ? -zero : -k};
+    else
+      pts[i] = {k == 0 ? zero : k, -k - below(rng)};
+    const int special = pick(rng);
+    // Infinities placed so that they dominate little: they would otherwise empty the frontier.
+    if (special == 0) pts[i] = {k_inf, -k_inf};
+    if (special == 1) pts[i] = {-k_inf, k_inf};
+    if (special == 2) pts[i].x = k_nan;
+    if (special == 3) pts[i].x = -k_inf;
+    if (special == 4) pts[i].y = -k_inf;
+  }
+  std::vector<double> xs, ys;
+  split(pts, xs, ys);
+  const idx front = inferlens::frontier_2d(xs, ys);
+  CHECK(front.size() > 4096);
+  REQUIRE(front == dashboard_upper_left(pts));
+  idx lower_right = dashboard_lower_right(pts);
+  std::reverse(lower_right.begin(), lower_right.end());
+  REQUIRE(inferlens::frontier_2d(xs, ys, sense::maximize, sense::minimize) == lower_right);
+  REQUIRE(inferlens::frontier_2d(xs, ys, sense::minimize, sense::minimize) == dashboard_lower_left(pts));
+}
+
 TEST_CASE("frontier_nd agrees with brute force for d = 1..4 and with frontier_2d for d = 2") {
   std::mt19937_64 rng(31337);
   std::uniform_int_distribution<int> level(0, 4);

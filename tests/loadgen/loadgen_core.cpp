@@ -467,6 +467,7 @@ TEST_SUITE("loadgen.workload") {
     o.isl = 256;
     o.osl = 64;
     o.range_ratio = 0.8;
+    o.convention = lg::range_convention::inferencemax;
     o.seed = 42;
     const auto a = lg::random_prompts(o, 50);
     const auto b = lg::random_prompts(o, 50);
@@ -493,6 +494,7 @@ TEST_SUITE("loadgen.workload") {
     o.isl = 1000;
     o.osl = 100;
     o.range_ratio = 0.5;
+    o.convention = lg::range_convention::inferencemax;
     const auto v = lg::random_prompts(o, 3);
     // pinned from this implementation: a change here changes every published workload
     CHECK(v[0].input_len == 585);
@@ -512,6 +514,16 @@ TEST_SUITE("loadgen.workload") {
     }
     CHECK(lo > 3000);
     CHECK(hi > 3000);
+  }
+
+  TEST_CASE("default: fixed lengths") {
+    lg::random_options o;
+    o.isl = 300;
+    o.osl = 20;
+    for (const auto& p : lg::random_prompts(o, 20)) {
+      CHECK(p.input_len == 300);
+      CHECK(p.output_len == 20);
+    }
   }
 
   TEST_CASE("text form of a prompt is one word per token") {

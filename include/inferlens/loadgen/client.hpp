@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -133,8 +134,9 @@ struct run_state {
   std::vector<watched*> active;
   std::size_t in_flight = 0, cap = 0, opened = 0;
   std::uint64_t next_connection_id = 1;
-  time_point last_release{};
+  std::deque<time_point> free_slots;  // when each free slot of the cap became free, oldest first
   bool stopping = false, finished = false;
+  bool report = true;  // hand finished requests to hooks.on_request (not the format probe)
   net::steady_timer wake, dispatch_timer, watchdog_timer, progress_timer;
   progress_snapshot progress;
   time_point phase_start{};
@@ -358,7 +360,7 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
 template <class Stream>
 void request_finished(run_state<Stream>* st, connection<Stream>* c, request_record* rec) {
   --st->in_flight;
-  st->last_release = rec->done;
+  if (st->cap > 0) st->free_slots.push_back(rec->done);
   st->give_back(c);
   auto& p = st->progress;
   ++p.done;
@@ -366,7 +368,7 @@ void request_finished(run_state<Stream>* st, connection<Stream>* c, request_reco
   p.in_flight = st->in_flight;
   if (rec->output_tokens) p.output_tokens += *rec->output_tokens;
   for (const auto& ch : rec->chunks) p.finished_chunks += ch.content;
-  if (st->hooks.on_request) st->hooks.on_request(*rec);
+  if (st->report && st->hooks.on_request) st->hooks.on_request(*rec);
   st->wake.cancel();
 }
 
@@ -477,9 +479,7 @@ net::awaitable<std::size_t> run_phase(run_state<Stream>* st, std::vector<request
       (void)waited;
       if (st->stopping) break;
     }
-    bool queued = false;
     while (st->cap > 0 && st->in_flight >= st->cap && !st->stopping) {
-      queued = true;
       st->wake.expires_at(time_point::max());
       auto woken = co_await st->wake.async_wait(use_tuple);
       (void)woken;
@@ -487,7 +487,11 @@ net::awaitable<std::size_t> run_phase(run_state<Stream>* st, std::vector<request
     if (st->stopping) break;
     request_record& rec = (*recs)[i];
     rec.scheduled = due;
-    rec.ready = queued ? std::max(due, st->last_release) : due;
+    rec.ready = due;
+    if (st->cap > 0 && !st->free_slots.empty()) {  // the slot it takes: free since then
+      rec.ready = std::max(due, st->free_slots.front());
+      st->free_slots.pop_front();
+    }
     rec.chunks.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(rec.output_len + 2, 2, 1 << 16)));
     connection<Stream>* c = st->take_connection();
     ++st->in_flight;
@@ -530,8 +534,10 @@ net::awaitable<void> run_all(run_state<Stream>* st, const run_plan* plan, run_re
     std::vector<std::string> probe_body{build_body(probe, o.request, true)};
     std::vector<request_record> probe_rec = make_records(std::span<const prompt>(&probe, 1), 1, true, false);
     const std::vector<double> none;
+    st->report = false;
     const std::size_t probed = co_await run_phase(st, &probe_rec, &probe_body, &none, now(), std::nullopt);
     (void)probed;
+    st->report = true;
     if (probe_rec[0].http_status == 400 || probe_rec[0].http_status == 422) ids = false;
   }
   out->token_ids = ids && !chat;
@@ -607,6 +613,7 @@ run_result run_with(const client_options& o, const run_plan& plan, const run_hoo
 #endif
   st.head = build_request_head(ep, o.request);
   st.cap = plan.max_concurrency;
+  st.free_slots.assign(st.cap, time_point{});
   tcp::resolver resolver(ioc);
   boost::system::error_code rec;
   st.addresses = resolver.resolve(ep.host, std::to_string(ep.port), rec);

@@ -45,8 +45,8 @@ struct dataset_options {
   enum class source { random, jsonl, trace };
   source kind = source::random;
   std::string path;  ///< jsonl / trace file
-  double range_ratio = 0.0;
-  range_convention convention = range_convention::inferencemax;
+  double range_ratio = 0.0;  ///< 0 with the vllm convention: every request exactly ISL/OSL
+  range_convention convention = range_convention::vllm;
   std::uint64_t seed = 0;
   double trace_time_scale = 1.0;
   std::int32_t token_id_min = 1000, token_id_max = 30000;

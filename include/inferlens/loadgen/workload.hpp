@@ -163,8 +163,8 @@ inline length_bounds bounds_for(std::int64_t nominal, double ratio, range_conven
 /// Options of the random dataset.
 struct random_options {
   std::int64_t isl = 1024, osl = 1024;
-  double range_ratio = 0.0;
-  range_convention convention = range_convention::inferencemax;
+  double range_ratio = 0.0;  ///< with the vllm convention, 0 is a fixed length
+  range_convention convention = range_convention::vllm;
   std::uint64_t seed = 0;
   /// Token ids are drawn from [min, max): above most vocabularies' specials and below every
   /// common vocabulary size (Llama-2 has 32,000), so any model accepts them.

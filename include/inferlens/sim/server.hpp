@@ -442,6 +442,12 @@ inline fault_kind pick_fault(const fault_options& f, std::uint64_t ordinal, bool
   return fault_kind::none;
 }
 
+/// A traced SSE event in a buffer: its tokens and the offset just past its last byte.
+struct traced_event {
+  int tokens = 0;
+  std::size_t end = 0;
+};
+
 /// Per-connection state that outlives one request.
 struct connection {
   explicit connection(tcp::socket s)
@@ -451,7 +457,7 @@ struct connection {
   tcp::socket socket;
   beast::flat_buffer buffer;
   std::string out;              // bytes of the write in progress (capacity reused)
-  std::vector<int> out_chunks;  // tokens of each traced event in `out`
+  std::vector<traced_event> out_events;  // the traced events in `out`
   asio::steady_timer wake;      // cancelled by the engine when it queued bytes for us
   asio::steady_timer delay;     // stalls and slow writes
 };
@@ -488,7 +494,7 @@ struct stream_state {
   int chunks_written = 0;
 
   std::string pending;
-  std::vector<int> pending_chunks;  // tokens of each traced event in `pending`
+  std::vector<traced_event> pending_events;  // the traced events in `pending`
   request_trace trace;
 
   bool ended() const noexcept { return body_complete || reset_now; }
@@ -529,7 +535,7 @@ struct stream_state {
       append_chunk(pending, {"data: ", envelope, open}, first, n,
                    {close, finish_json(last ? finish : finish_reason::none), "}]}\n\n"});
     }
-    pending_chunks.push_back(n);
+    pending_events.push_back({n, pending.size()});
     ++content_events;
     content_tokens += n;
     unsent = 0;
@@ -539,7 +545,7 @@ struct stream_state {
     append_chunk(pending, {"data: ", envelope,
                            R"("choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]})",
                            "\n\n"});
-    pending_chunks.push_back(0);
+    pending_events.push_back({0, pending.size()});
   }
 
   void end_stream() {
@@ -633,7 +639,7 @@ struct stream_state {
       trace.fault = to_string(fault);
     }
     format_response(pending, 200, "application/json", body, keep_alive, length);
-    pending_chunks.push_back(generated);
+    pending_events.push_back({generated, pending.size()});
     content_events = 1;
     content_tokens = generated;
     body_complete = true;
@@ -762,12 +768,14 @@ struct server_impl {
 
 /// Writes c->out, split into slow pieces when the fault asks for it; stamps and records on the way.
 inline asio::awaitable<beast::error_code> write_out(server_impl* self, connection* c, stream_state* s, bool last) {
-  const auto stamp = [self, c, s] {
+  std::size_t stamped = 0;
+  // Stamps the events whose last byte lies before `upto`, just before the write that carries it.
+  const auto stamp = [self, c, s, &stamped](std::size_t upto) {
     const auto now = sim_clock::now();
-    if (self->opts.record_traces)
-      for (const int t : c->out_chunks) s->trace.chunks.push_back({now, t});
-    s->chunks_written += static_cast<int>(c->out_chunks.size());
-    c->out_chunks.clear();
+    for (; stamped < c->out_events.size() && c->out_events[stamped].end <= upto; ++stamped) {
+      if (self->opts.record_traces) s->trace.chunks.push_back({now, c->out_events[stamped].tokens});
+      ++s->chunks_written;
+    }
     if (!s->headers_stamped) {
       s->headers_stamped = true;
       s->trace.headers_sent = now;
@@ -784,7 +792,7 @@ inline asio::awaitable<beast::error_code> write_out(server_impl* self, connectio
   const std::size_t size = c->out.size();
   const bool slow = s->fault == fault_kind::slow_write && self->opts.faults.slow_write_pieces > 1;
   if (!slow) {
-    finish(stamp());
+    finish(stamp(size));
     auto op = asio::async_write(c->socket, asio::buffer(c->out), asio::as_tuple(asio::use_awaitable));
     auto [ec, n] = co_await std::move(op);
     (void)n;
@@ -798,7 +806,8 @@ inline asio::awaitable<beast::error_code> write_out(server_impl* self, connectio
   const std::size_t piece = std::max<std::size_t>(1, (size + pieces - 1) / pieces);
   for (std::size_t offset = 0; offset < size; offset += piece) {
     const std::size_t n = std::min(piece, size - offset);
-    if (offset + n == size) finish(stamp());
+    const auto now = stamp(offset + n);
+    if (offset + n == size) finish(now);
     auto op = asio::async_write(c->socket, asio::buffer(c->out.data() + offset, n), asio::as_tuple(asio::use_awaitable));
     auto [ec, written] = co_await std::move(op);
     (void)written;
@@ -850,8 +859,8 @@ inline asio::awaitable<bool> pump(server_impl* self, connection* c, stream_state
     }
     c->out.swap(s->pending);
     s->pending.clear();
-    c->out_chunks.swap(s->pending_chunks);
-    s->pending_chunks.clear();
+    c->out_events.swap(s->pending_events);
+    s->pending_events.clear();
     const bool last = s->ended();
     auto op = write_out(self, c, s, last);
     const beast::error_code ec = co_await std::move(op);

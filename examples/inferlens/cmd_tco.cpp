@@ -1,0 +1,211 @@
+// `inferlens tco`: the $/GPU-hour and kW/GPU an accelerator is priced at, with the breakdown of
+// the model behind each (every component, its value and its source), and optionally what they
+// make of a throughput: $/Mtok, tokens/s per MW, J/token, side by side for several systems.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <inferlens/economics.hpp>
+#include <inferlens/error.hpp>
+#include <inferlens/tco.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "economics_cli.hpp"
+
+namespace inferlens::cli {
+namespace {
+
+struct tco_options {
+  std::shared_ptr<economics_cli_options> econ = std::make_shared<economics_cli_options>();
+  std::string accelerators;
+  std::string throughputs;
+  std::string format = "table";
+  bool list = false;
+};
+
+struct system_result {
+  std::string accelerator;
+  cost_breakdown cost;
+  power_breakdown power;
+  std::optional<throughput_economics> at;
+};
+
+std::vector<double> parse_throughputs(const std::string& list) {
+  std::vector<double> out;
+  for (const auto& s : split_list(list)) {
+    const auto v = parse_number(s);
+    if (!v || !(*v > 0))
+      throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, s}, "expected a throughput > 0 in tok/s/GPU");
+    out.push_back(*v);
+  }
+  return out;
+}
+
+void print_assumptions(const std::vector<assumption>& as) {
+  if (as.empty()) return;
+  fmt::print("  assumptions:\n");
+  for (const auto& a : as) fmt::print("    {:<31} {:>12} {:<12} {}\n", a.key, show_number(a.value), a.unit, a.source);
+}
+
+void print_system(const system_result& s) {
+  const auto& c = s.cost;
+  fmt::print("{} — cost: {}{}\n", s.accelerator, c.model, c.vintage.empty() ? "" : ", vintage " + c.vintage);
+  fmt::print("  {:<24} {:>10}  {}\n", "component", "$/GPU-h", "how");
+  for (const auto& l : c.lines) fmt::print("  {:<24} {:>10.4f}  {}\n", l.item, l.value, l.formula);
+  fmt::print("  {:<24} {:>10.4f}\n", "total", c.usd_per_gpu_hour);
+  if (c.model.rfind("tier", 0) == 0 || c.model == "given") fmt::print("  source: {}\n", c.source);
+  if (c.model == "owned" || c.model == "rented") print_assumptions(c.assumptions);
+
+  const auto& p = s.power;
+  fmt::print("{} — power: {}{}\n", s.accelerator, p.model, p.vintage.empty() ? "" : ", vintage " + p.vintage);
+  fmt::print("  {:<24} {:>10}  {}\n", "component", "kW/GPU", "how");
+  for (const auto& l : p.lines) fmt::print("  {:<24} {:>10.4f}  {}\n", l.item, l.value, l.formula);
+  if (p.it_kw_per_gpu) fmt::print("  {:<24} {:>10.4f}\n", "IT (critical) power", *p.it_kw_per_gpu);
+  if (p.utility_kw_per_gpu) fmt::print("  {:<24} {:>10.4f}\n", "utility (all-in) power", *p.utility_kw_per_gpu);
+  fmt::print("  {:<24} {:>10.4f}  per {} kW\n", "used", p.kw_per_gpu, to_string(p.basis));
+  if (p.model != "components") fmt::print("  source: {}\n", p.source);
+  print_assumptions(p.model == "components" || p.assumptions.size() > 1 ? p.assumptions : std::vector<assumption>{});
+
+  if (s.at) {
+    const auto& e = *s.at;
+    fmt::print("  at {} tok/s/GPU: {}/Mtok, {} tok/s per {} MW, {} J/token, {} tokens per $\n", show_number(e.tput_per_gpu),
+               show_money(*e.usd_per_mtok), show_number(*e.tok_per_s_per_mw), to_string(p.basis), show_number(*e.j_per_token),
+               show_number(*e.tokens_per_usd));
+  }
+  fmt::print("\n");
+}
+
+// Why one system wins: cost per token = price / throughput, so its ratio is the price ratio over
+// the throughput ratio.
+void print_comparison(const std::vector<system_result>& systems) {
+  fmt::print("{:<12} {:>9} {:>8} {:>11} {:>10} {:>12} {:>9}\n", "accelerator", "$/GPU-h", "kW/GPU", "tok/s/GPU", "$/Mtok",
+             "tok/s/MW", "J/token");
+  for (const auto& s : systems)
+    fmt::print("{:<12} {:>9.4f} {:>8.4f} {:>11} {:>10.4g} {:>12.0f} {:>9.4g}\n", s.accelerator, s.cost.usd_per_gpu_hour,
+               s.power.kw_per_gpu, show_number(s.at->tput_per_gpu), *s.at->usd_per_mtok, *s.at->tok_per_s_per_mw,
+               *s.at->j_per_token);
+  const auto& a = systems.front();
+  for (std::size_t i = 1; i < systems.size(); ++i) {
+    const auto& b = systems[i];
+    const double price = b.cost.usd_per_gpu_hour / a.cost.usd_per_gpu_hour, tput = b.at->tput_per_gpu / a.at->tput_per_gpu;
+    const double cost = *b.at->usd_per_mtok / *a.at->usd_per_mtok;
+    fmt::print("{} vs {}: {:.3g}x the hourly cost and {:.3g}x the throughput -> {:.3g}x the cost per token ({} is cheaper per "
+               "token); {:.3g}x the tokens per MW\n",
+               b.accelerator, a.accelerator, price, tput, cost, cost < 1 ? b.accelerator : a.accelerator,
+               *b.at->tok_per_s_per_mw / *a.at->tok_per_s_per_mw);
+  }
+}
+
+void print_list(const preset_db& db) {
+  fmt::print("presets from {}\n", fmt::join(db.files, ", "));
+  for (const auto& v : db.vintages)
+    fmt::print("vintage {}{}: {}{}\n", v.name, v.name == db.default_vintage ? " (default)" : "", v.title,
+               v.used.empty() ? "" : " — " + v.used);
+  fmt::print("\n{:<8} {:<8} {:>11} {:>9} {:>7} {:>13} {:>6} {:>6} {:>7}\n", "accel", "vintage", "hyperscaler", "neocloud", "rental",
+             "kW/GPU", "TDP W", "HBM GB", "HBM TB/s");
+  auto cell = [](const sourced_value* v) { return v ? show_number(v->value) : std::string("-"); };
+  for (const auto& [key, a] : db.accelerators) {
+    std::vector<std::string> vintages;
+    for (const auto& v : db.vintages) vintages.push_back(v.name);
+    for (const auto& v : vintages) {
+      const sourced_value* p = a.power(v);
+      if (!p && !a.cost(v, "hyperscaler") && !a.cost(v, "rental")) continue;
+      fmt::print("{:<8} {:<8} {:>11} {:>9} {:>7} {:>13} {:>6} {:>6} {:>7}\n", key, v, cell(a.cost(v, "hyperscaler")),
+                 cell(a.cost(v, "neocloud")), cell(a.cost(v, "rental")),
+                 p ? fmt::format("{} {}", show_number(p->value), to_string(p->basis.value_or(power_basis::utility))) : "-",
+                 cell(a.value("tdp_w")), cell(a.value("hbm_gb")), cell(a.value("hbm_tb_per_s")));
+    }
+  }
+  fmt::print("\nevery value's source: {} (or `inferlens tco --accelerator NAME`)\n", db.files.front());
+}
+
+void run_tco(const tco_options& o) {
+  const economics_cli_options& e = *o.econ;
+  const economics_options opts = to_economics_options(e);
+  std::unique_ptr<preset_db> db;
+  if (o.list || needs_presets(opts) || !e.overrides.empty() || !e.presets_file.empty())
+    db = std::make_unique<preset_db>(load_cli_presets(e));
+  if (o.list) {
+    print_list(*db);
+    return;
+  }
+  std::vector<std::string> accelerators = split_list(o.accelerators);
+  if (accelerators.empty()) {
+    if (needs_presets(opts))
+      throw input_error({"--accelerator", std::nullopt, std::nullopt, ""},
+                        "give the accelerator (e.g. --accelerator b200; `inferlens tco --list` shows the presets)");
+    accelerators.push_back("");
+  }
+  const std::vector<double> tputs = parse_throughputs(o.throughputs);
+  if (!tputs.empty() && tputs.size() != 1 && tputs.size() != accelerators.size())
+    throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, o.throughputs},
+                      fmt::format("give one throughput, or one per accelerator ({})", accelerators.size()));
+
+  const preset_db empty;
+  std::vector<system_result> systems;
+  for (std::size_t i = 0; i < accelerators.size(); ++i) {
+    system_result s;
+    s.accelerator = accelerators[i];
+    s.cost = resolve_cost(db ? *db : empty, s.accelerator, {opts.cost, opts.vintage, opts.values, opts.values_source});
+    s.power = resolve_power(db ? *db : empty, s.accelerator, {opts.power, opts.vintage, opts.basis, opts.values, opts.values_source});
+    if (!tputs.empty()) {
+      economics_inputs in;
+      in.usd_per_gpu_hour = s.cost.usd_per_gpu_hour;
+      in.kw_per_gpu = s.power.kw_per_gpu;
+      in.basis = s.power.basis;
+      s.at = economics_of_throughput(tputs.size() == 1 ? tputs.front() : tputs[i], in);
+    }
+    systems.push_back(std::move(s));
+  }
+
+  if (o.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : systems) {
+      nlohmann::json j = {{"accelerator", s.accelerator}, {"cost", s.cost}, {"power", s.power}};
+      if (s.at) j["at"] = *s.at;
+      out.push_back(std::move(j));
+    }
+    std::cout << nlohmann::json{{"systems", out}}.dump(2) << '\n';
+    return;
+  }
+  for (const auto& s : systems) print_system(s);
+  if (systems.size() > 1 && !tputs.empty()) print_comparison(systems);
+}
+
+}  // namespace
+
+void add_tco_command(CLI::App& app) {
+  auto o = std::make_shared<tco_options>();
+  CLI::App* cmd = app.add_subcommand(
+      "tco",
+      "What one GPU-hour costs and how many kW a GPU is provisioned at, with the model behind each number:\n"
+      "an InferenceX tier of a published vintage, an owner's model (capex over the economic life at a cost of\n"
+      "capital, power x PUE x $/kWh x load factor, colocation, maintenance), a renter's model (contract rate,\n"
+      "term, upfront share, discount rate), or values you give. With --tput-per-gpu, what they make of a\n"
+      "throughput: $ per million tokens, tokens/s per MW, J per token, for several accelerators side by side.\n"
+      "Formulas, defaults and sources: docs/economics.md.");
+  cmd->add_option("--accelerator,-a", o->accelerators,
+                  "accelerator(s), comma-separated: h100, h200, b200, b300, gb200, gb300, mi300x, mi325x, mi355x, tpu7x,\n"
+                  "vr200, or a raw label such as b200-trt (see --list)");
+  cmd->add_option("--tput-per-gpu", o->throughputs,
+                  "throughput(s) in tok/s/GPU (one, or one per accelerator) to price: prints $/Mtok, tok/s/MW, J/token\n"
+                  "and why one system is cheaper per token than another");
+  add_economics_options(cmd, o->econ);
+  cmd->get_option("--cost")->description(
+      "cost model: hyperscaler | neocloud | rental (InferenceX tiers 'Owning - Hyperscaler', 'Owning - Neocloud\n"
+      "Giant', '3 Year Rental' of the vintage), owned (owner's model: capex x CRF(cost of capital, life) / 8760 h\n"
+      "+ power + colocation + maintenance), rented (renter's model on a contract rate), or a number (USD/GPU-h)");
+  cmd->add_option_function<std::string>(
+      "--tier", [o](const std::string& t) { o->econ->cost = t; }, "same as --cost");
+  add_model_parameter_options(cmd, o->econ, "owned rented components");
+  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  cmd->add_flag("--list", o->list, "list the presets: vintages, tiers, power, TDP and HBM per accelerator");
+  cmd->callback([o] { run_tco(*o); });
+}
+
+}  // namespace inferlens::cli
