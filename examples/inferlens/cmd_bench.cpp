@@ -61,6 +61,7 @@ struct bench_options {
   // simulated server
   bool sim = false;
   double sim_time_scale = 0.05;
+  bool sim_wall_time = false;
   int sim_tokens_per_chunk = 1;
   std::vector<std::string> sim_faults;
   std::uint64_t sim_seed = 0;
@@ -226,9 +227,12 @@ void run_bench(const bench_options& o) {
     server->start();
     co.url = server->base_url();
     co.request.model = sopt.model_name;
+    if (!o.sim_wall_time && o.sim_time_scale > 0) so.time_scale = o.sim_time_scale;
     if (!o.quiet)
-      std::fprintf(stderr, "inferlens: simulated server on %s (time scale %g: %gx faster than its model's real time)\n",
-                   co.url.c_str(), o.sim_time_scale, o.sim_time_scale > 0 ? 1.0 / o.sim_time_scale : 0.0);
+      std::fprintf(stderr, "inferlens: simulated server on %s, running %gx faster than its model's real time; %s\n",
+                   co.url.c_str(), o.sim_time_scale > 0 ? 1.0 / o.sim_time_scale : 0.0,
+                   so.time_scale != 1.0 ? "results are in model time (--sim-wall-time for the wall clock's)"
+                                        : "results are in wall time");
   } else {
     if (o.url.empty()) throw input_error({"--url", {}, {}, ""}, "give the server's --url (or --sim)");
     if (o.model.empty()) throw input_error({"--model", {}, {}, ""}, "give the served --model name");
@@ -488,6 +492,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--sim", o->sim, "start the simulated server in this process on 127.0.0.1 and benchmark it")->group(simg);
   cmd->add_option("--sim-time-scale", o->sim_time_scale, "wall seconds per model second (0.05: 20x faster than real time)")
       ->capture_default_str()
+      ->group(simg);
+  cmd->add_flag("--sim-wall-time", o->sim_wall_time,
+                "report what the wall clock measured instead of converting to the model's time")
       ->group(simg);
   cmd->add_option("--sim-tokens-per-chunk", o->sim_tokens_per_chunk, "tokens per SSE event after the first")
       ->capture_default_str()

@@ -294,9 +294,10 @@ class test_client {
   }
 
   void send(http::verb verb, const std::string& target, const std::string& body = {},
-            const std::string& bearer = {}) {
+            const std::string& bearer = {}, bool expect_continue = false) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (expect_continue) req.set(http::field::expect, "100-continue");
     if (!body.empty()) req.set(http::field::content_type, "application/json");
     if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
     req.body() = body;
@@ -561,10 +562,15 @@ TEST_CASE("sim server: non-streamed responses, models, health and errors on one 
   CHECK(client.request(http::verb::get, "/v2/nothing", {}, "secret").status == 404);
   CHECK(client.request(http::verb::get, "/v1/completions", {}, "secret").status == 405);
 
+  // Expect: 100-continue gets the interim response, then the real one.
+  client.send(http::verb::post, "/v1/completions", completion_request(2, false).dump(), "secret", true);
+  CHECK(client.read().status == 100);
+  CHECK(json::parse(client.read().body)["usage"]["completion_tokens"] == 2);
+
   const reply last = client.post("/v1/completions", completion_request(2), "secret");
   CHECK(last.events().size() == 4);
   CHECK(server.counters().connections == 1);  // all of it on one connection
-  CHECK(server.counters().requests == 14);
+  CHECK(server.counters().requests == 15);
   const auto traces = server.traces();
   CHECK(std::count_if(traces.begin(), traces.end(), [](const auto& t) { return t.http_status == 401; }) == 2);
   CHECK(std::count_if(traces.begin(), traces.end(), [](const auto& t) { return t.http_status == 400; }) == 3);

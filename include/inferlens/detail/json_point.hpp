@@ -353,7 +353,7 @@ struct column_rules {
 
 inline std::size_t column_index(const column& c) noexcept { return static_cast<std::size_t>(&c - columns().data()); }
 
-inline std::string number_text(double d) { return to_string(cell{d}); }
+inline std::string spell_real(double d) { return to_string(cell{d}); }
 
 /// Checks a value against its column's range rule; returns the complaint, or "" when it fits.
 inline std::string check_value(std::size_t index, const cell& c) {
@@ -361,11 +361,11 @@ inline std::string check_value(std::size_t index, const cell& c) {
   if (const double* d = std::get_if<double>(&c)) {
     if (std::isnan(*d)) return "must be a number, got NaN";
     if (rule == value_rule::request_rate) {
-      if (!(*d > 0)) return "must be positive (or inf), got " + number_text(*d);
+      if (!(*d > 0)) return "must be positive (or inf), got " + spell_real(*d);
       return {};
     }
-    if (std::isinf(*d)) return "must be finite, got " + number_text(*d);
-    if (*d < 0) return "must not be negative, got " + number_text(*d);
+    if (std::isinf(*d)) return "must be finite, got " + spell_real(*d);
+    if (*d < 0) return "must not be negative, got " + spell_real(*d);
   } else if (const std::int64_t* i = std::get_if<std::int64_t>(&c)) {
     if (rule == value_rule::positive && *i <= 0) return "must be positive, got " + std::to_string(*i);
     if (*i < 0) return "must not be negative, got " + std::to_string(*i);

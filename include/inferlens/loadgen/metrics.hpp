@@ -170,6 +170,21 @@ inline void append_itls(const request_record& r, first_token_rule rule, std::vec
   }
 }
 
+/// Stretch a record's times around `origin` by `factor` (reporting a simulated server that runs
+/// faster than real time in its model's time).
+inline void stretch_time(request_record& r, time_point origin, double factor) {
+  auto at = [&](time_point& t) {
+    if (t == time_point{}) return;
+    t = origin + std::chrono::duration_cast<std::chrono::steady_clock::duration>((t - origin) * factor);
+  };
+  at(r.scheduled);
+  at(r.ready);
+  at(r.sent);
+  at(r.first_byte);
+  at(r.done);
+  for (auto& c : r.chunks) at(c.t);
+}
+
 // ---------------------------------------------------------------------------------------------
 // From stream bytes to a record
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ struct sweep_options {
   aggregate_options metrics;
   std::filesystem::path out_dir;  ///< empty: nothing written
   bool write_requests = true;     ///< per-request JSONL under out_dir/requests
+  /// A simulated server that runs its model faster than real time (sim time_scale: wall seconds
+  /// per model second) is reported in model time: measured durations are divided by it before
+  /// aggregation. 1 for real servers. Per-request JSONL keeps the wall-clock measurements.
+  double time_scale = 1.0;
 };
 
 /// What one point produced.
@@ -434,6 +438,11 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
   if (hooks.progress) hooks.progress->finish();
   if (requests) requests->close();
   id.num_prompts = static_cast<std::int64_t>(rr.records.size());
+  if (o.time_scale != 1.0 && o.time_scale > 0.0) {
+    const double factor = 1.0 / o.time_scale;
+    for (auto& r : rr.records) stretch_time(r, rr.start, factor);
+    rr.end = rr.start + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) * factor);
+  }
   res.summary = aggregate(rr.records, rr.start, rr.end, o.metrics, std::move(id));
   res.connections = rr.connections;
   res.token_ids = rr.token_ids;
@@ -458,6 +467,7 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
   meta.warmups = rr.warmups.size();
   meta.token_ids = rr.token_ids;
   res.raw = result_json(res.summary, meta);
+  if (o.time_scale != 1.0) res.raw["sim_time_scale"] = o.time_scale;  // times are the model's, not the wall's
   if (!o.out_dir.empty()) {
     res.result_file = o.out_dir / "results" / (stem + ".json");
     std::ofstream os(res.result_file);
