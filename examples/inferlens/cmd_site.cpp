@@ -117,7 +117,10 @@ operating_point from_results(const site_options& o) {
   op.accelerator = table[g.frontier.front()].accelerator;
   op.source = fmt::format("interpolated (Steffen) at {} tok/s/user on the tput_per_gpu frontier of {} ({} of {} points)",
                           show_number(*o.at), key_text(g.key), g.frontier.size(), g.rows.size());
-  op.json = {{"interactivity", *o.at}, {"tput_per_gpu", *t}, {"frontier_points", g.frontier.size()}, {"group", key_text(g.key)}};
+  const bool disaggregated = uses_worker_pools(table[g.frontier.front()]);
+  if (disaggregated) op.source += "; disaggregated: total tokens over prefill + decode GPUs";
+  op.json = {{"interactivity", *o.at}, {"tput_per_gpu", *t}, {"frontier_points", g.frontier.size()}, {"group", key_text(g.key)},
+             {"disaggregated", disaggregated}};
   return op;
 }
 

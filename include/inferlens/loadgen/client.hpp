@@ -48,7 +48,9 @@ struct client_options {
   timeouts timeout;
   first_token_rule rule = first_token_rule::content;
   bool verify_tls = true;              ///< verify the server certificate and host name (https)
-  std::size_t read_size = 64 * 1024;  ///< bytes asked for per read (large SSE bodies need no more)
+  /// Bytes asked for per read. Each connection's buffer is this big (10,000 streams: 160 MiB);
+  /// longer lines just take several reads, SSE lines have no size limit.
+  std::size_t read_size = 16 * 1024;
 };
 
 /// What to send and when.
@@ -100,8 +102,7 @@ template <class Stream>
 struct connection {
   std::optional<Stream> stream;
   boost::beast::flat_buffer buffer;
-  std::vector<char> body;  // decoded body bytes of the current read
-  std::string head;        // request head scratch
+  std::string head;  // request head scratch
   std::uint64_t id = 0;
   bool open = false;
 };
@@ -129,6 +130,7 @@ struct run_state {
   net::ssl::context* tls = nullptr;
 #endif
   std::string head;
+  std::vector<char> body;  // decoded body bytes; shared: only used between a read and the next co_await
   std::vector<std::unique_ptr<connection<Stream>>> connections;
   std::vector<connection<Stream>*> idle_open, spare;
   std::vector<watched*> active;
@@ -171,7 +173,6 @@ struct run_state {
       return c;
     }
     connections.push_back(std::make_unique<connection<Stream>>());
-    connections.back()->body.resize(opt.read_size);
     return connections.back().get();
   }
 
@@ -217,7 +218,8 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
   w->socket = &sock;
   w->on_expiry = error_kind::connect_timeout;
   if (st->opt.timeout.connect.count() > 0) w->deadline = now() + st->opt.timeout.connect;
-  auto connected = co_await net::async_connect(sock, st->addresses, use_tuple);
+  auto connect_op = net::async_connect(sock, st->addresses, use_tuple);
+  auto connected = co_await std::move(connect_op);
   const boost::system::error_code cec = std::get<0>(connected);
   if (cec) {
     *message = cec.message();
@@ -233,7 +235,8 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
       co_return error_kind::tls;
     }
     if (st->opt.verify_tls) c->stream->set_verify_callback(net::ssl::host_name_verification(st->ep.host));
-    auto shaken = co_await c->stream->async_handshake(net::ssl::stream_base::client, use_tuple);
+    auto handshake_op = c->stream->async_handshake(net::ssl::stream_base::client, use_tuple);
+    auto shaken = co_await std::move(handshake_op);
     const boost::system::error_code hec = std::get<0>(shaken);
     if (hec) {
       *message = hec.message();
@@ -272,12 +275,12 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
     // parse everything buffered
     while (buf.size() > 0 && !parser.is_done()) {
       auto& body = parser.get().body();
-      body.data = c->body.data();
-      body.size = c->body.size();
+      body.data = st->body.data();
+      body.size = st->body.size();
       boost::system::error_code pec;
       const std::size_t used = parser.put(buf.data(), pec);
       buf.consume(used);
-      const std::size_t produced = c->body.size() - body.size;
+      const std::size_t produced = st->body.size() - body.size;
       if (!header_done && parser.is_header_done()) {
         header_done = true;
         rec->http_status = static_cast<int>(parser.get().result_int());
@@ -287,10 +290,10 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
       if (produced > 0) {
         if (status_ok) {
           const std::size_t before = rec->chunks.size();
-          recorder->on_body(stamp, std::string_view(c->body.data(), produced));
+          recorder->on_body(stamp, std::string_view(st->body.data(), produced));
           st->progress.content_chunks += rec->chunks.size() - before;
         } else if (error_body.size() < 2048) {
-          error_body.append(c->body.data(), std::min(produced, 2048 - error_body.size()));
+          error_body.append(st->body.data(), std::min(produced, 2048 - error_body.size()));
         }
       }
       if (pec == http::error::need_buffer) continue;
@@ -311,7 +314,9 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
       w->deadline = idle.count() > 0 ? stamp + idle : time_point::max();
       w->on_expiry = error_kind::idle_timeout;
     }
-    auto got = co_await c->stream->async_read_some(buf.prepare(read_size), use_tuple);
+    const auto space = buf.prepare(read_size);
+    auto read_op = c->stream->async_read_some(space, use_tuple);
+    auto got = co_await std::move(read_op);
     stamp = now();  // first thing: the arrival time of everything this read returned
     const boost::system::error_code rec_ec = std::get<0>(got);
     const std::size_t n = std::get<1>(got);
@@ -386,7 +391,8 @@ net::awaitable<void> run_request(run_state<Stream>* st, connection<Stream>* c, r
     transport = error_kind::cancelled;
     message = "run stopped";
   } else if (!c->open) {
-    transport = co_await open_connection(st, c, &w, &message);
+    auto connect_op = open_connection(st, c, &w, &message);
+    transport = co_await std::move(connect_op);
   } else {
     rec->reused_connection = true;
   }
@@ -400,15 +406,18 @@ net::awaitable<void> run_request(run_state<Stream>* st, connection<Stream>* c, r
     c->head += std::to_string(body->size());
     c->head += "\r\n\r\n";
     const std::array<net::const_buffer, 2> out{net::buffer(c->head), net::buffer(*body)};
-    auto written = co_await net::async_write(*c->stream, out, use_tuple);
+    auto write_op = net::async_write(*c->stream, out, use_tuple);
+    auto written = co_await std::move(write_op);
     const boost::system::error_code wec = std::get<0>(written);
     if (wec) {
       transport = w.expired != error_kind::none ? w.expired : error_kind::write;
       message = wec.message();
     }
   }
-  if (transport == error_kind::none)
-    transport = co_await read_response(st, c, rec, &recorder, &w, &message, &reusable);
+  if (transport == error_kind::none) {
+    auto read_op = read_response(st, c, rec, &recorder, &w, &message, &reusable);
+    transport = co_await std::move(read_op);
+  }
   if (w.expired == error_kind::cancelled) {
     transport = error_kind::cancelled;
     message = "run stopped";
@@ -424,7 +433,8 @@ template <class Stream>
 net::awaitable<void> watchdog(run_state<Stream>* st, std::chrono::milliseconds tick) {
   while (!st->finished) {
     st->watchdog_timer.expires_after(tick);
-    auto waited = co_await st->watchdog_timer.async_wait(use_tuple);
+    auto wait_op = st->watchdog_timer.async_wait(use_tuple);
+    auto waited = co_await std::move(wait_op);
     (void)waited;
     const time_point t = now();
     for (std::size_t i = 0; i < st->active.size(); ++i) {
@@ -438,7 +448,8 @@ template <class Stream>
 net::awaitable<void> progress_ticker(run_state<Stream>* st) {
   while (!st->finished) {
     st->progress_timer.expires_after(st->hooks.progress_interval);
-    auto waited = co_await st->progress_timer.async_wait(use_tuple);
+    auto wait_op = st->progress_timer.async_wait(use_tuple);
+    auto waited = co_await std::move(wait_op);
     (void)waited;
     if (st->finished) break;
     if (st->hooks.stop && st->hooks.stop->load(std::memory_order_relaxed) && !st->stopping) {
@@ -475,13 +486,15 @@ net::awaitable<std::size_t> run_phase(run_state<Stream>* st, std::vector<request
     const time_point due = t0 + to_duration(offset);
     if (now() < due) {
       st->dispatch_timer.expires_at(due);
-      auto waited = co_await st->dispatch_timer.async_wait(use_tuple);
+      auto wait_op = st->dispatch_timer.async_wait(use_tuple);
+      auto waited = co_await std::move(wait_op);
       (void)waited;
       if (st->stopping) break;
     }
     while (st->cap > 0 && st->in_flight >= st->cap && !st->stopping) {
       st->wake.expires_at(time_point::max());
-      auto woken = co_await st->wake.async_wait(use_tuple);
+      auto wait_op = st->wake.async_wait(use_tuple);
+      auto woken = co_await std::move(wait_op);
       (void)woken;
     }
     if (st->stopping) break;
@@ -501,7 +514,8 @@ net::awaitable<std::size_t> run_phase(run_state<Stream>* st, std::vector<request
   }
   while (st->in_flight > 0) {
     st->wake.expires_at(time_point::max());
-    auto woken = co_await st->wake.async_wait(use_tuple);
+    auto wait_op = st->wake.async_wait(use_tuple);
+    auto woken = co_await std::move(wait_op);
     (void)woken;
   }
   co_return sent;
@@ -535,12 +549,13 @@ net::awaitable<void> run_all(run_state<Stream>* st, const run_plan* plan, run_re
     std::vector<request_record> probe_rec = make_records(std::span<const prompt>(&probe, 1), 1, true, false);
     const std::vector<double> none;
     st->report = false;
-    const std::size_t probed = co_await run_phase(st, &probe_rec, &probe_body, &none, now(), std::nullopt);
+    auto probe_op = run_phase(st, &probe_rec, &probe_body, &none, now(), std::nullopt);
+    const std::size_t probed = co_await std::move(probe_op);
     (void)probed;
     st->report = true;
     if (probe_rec[0].http_status == 400 || probe_rec[0].http_status == 422) ids = false;
   }
-  out->token_ids = ids && !chat;
+  out->token_ids = ids && !plan->prompts.empty() && !plan->prompts[0].token_ids.empty();
 
   if (plan->warmups > 0 && !plan->prompts.empty() && !st->stopping) {
     std::vector<std::string> warm_body{build_body(plan->prompts[0], o.request, ids)};
@@ -550,7 +565,8 @@ net::awaitable<void> run_all(run_state<Stream>* st, const run_plan* plan, run_re
     st->progress.total = plan->warmups;
     st->phase_start = now();
     const std::vector<double> none;
-    const std::size_t n = co_await run_phase(st, &out->warmups, &warm_body, &none, now(), std::nullopt);
+    auto warm_op = run_phase(st, &out->warmups, &warm_body, &none, now(), std::nullopt);
+    const std::size_t n = co_await std::move(warm_op);
     out->warmups.resize(n);
   }
 
@@ -568,7 +584,8 @@ net::awaitable<void> run_all(run_state<Stream>* st, const run_plan* plan, run_re
   out->start = t0;
   out->start_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (!st->stopping) {
-    const std::size_t n = co_await run_phase(st, &out->records, &bodies, &plan->deadlines, t0, plan->max_duration_s);
+    auto measured_op = run_phase(st, &out->records, &bodies, &plan->deadlines, t0, plan->max_duration_s);
+    const std::size_t n = co_await std::move(measured_op);
     out->records.resize(n);
   } else {
     out->records.clear();
@@ -612,6 +629,7 @@ run_result run_with(const client_options& o, const run_plan& plan, const run_hoo
   if (tls) st.tls = &*tls;
 #endif
   st.head = build_request_head(ep, o.request);
+  st.body.resize(o.read_size);
   st.cap = plan.max_concurrency;
   st.free_slots.assign(st.cap, time_point{});
   tcp::resolver resolver(ioc);

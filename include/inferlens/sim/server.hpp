@@ -702,8 +702,9 @@ struct server_impl {
 
   /// Hands one step's tokens to their streams.
   void deliver(const step_result& r) {
+    std::uint64_t produced = 0;
     for (const token_event& e : r.events) {
-      tokens.fetch_add(static_cast<std::uint64_t>(e.tokens), std::memory_order_relaxed);
+      produced += static_cast<std::uint64_t>(e.tokens);
       const auto it = streams.find(e.id);
       if (it == streams.end()) continue;
       stream_state& s = *it->second;
@@ -723,6 +724,7 @@ struct server_impl {
         s.conn->wake.cancel();
       }
     }
+    tokens.fetch_add(produced, std::memory_order_relaxed);
   }
 
   double model_seconds(sim_clock::time_point t) const noexcept {
@@ -886,6 +888,7 @@ inline asio::awaitable<bool> pump(server_impl* self, connection* c, stream_state
   }
   if (s->reset_now) {
     if (!s->recorded) {
+      if (!s->headers_stamped) s->trace.http_status = 0;  // nothing was sent
       s->trace.finished = sim_clock::now();
       self->record(*s);
     }
