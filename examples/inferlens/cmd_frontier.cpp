@@ -1,7 +1,11 @@
 // `inferlens frontier`: the Pareto frontier per system, with interpolated values at chosen x.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,12 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include <inferlens/curves.hpp>
+#include <inferlens/economics.hpp>
 #include <inferlens/io.hpp>
 #include <inferlens/pareto.hpp>
 #include <inferlens/table.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "economics_cli.hpp"
 
 namespace inferlens::cli {
 namespace {
@@ -103,12 +109,25 @@ nlohmann::json cell_json(const cell& c) {
 
 std::string number(double v) { return fmt::format("{:.6g}", v); }
 
-struct group_result {
-  group_frontier f;
-  std::vector<std::pair<double, std::optional<double>>> at;
+// A plotted quantity: a registry column, or an economic figure computed with the group's constants.
+struct axis {
+  std::string name;
+  std::function<std::optional<double>(const benchmark_point&)> value;
 };
 
-void print_table(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+struct at_value {
+  double x;
+  std::optional<double> y;
+  std::optional<throughput_economics> economics;  // from the interpolated total throughput
+};
+
+struct group_result {
+  group_frontier f;
+  std::vector<at_value> at;
+  std::optional<economics_inputs> economics;  // constants of the group's accelerator, when known
+};
+
+void print_table(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
                  const std::vector<const column*>& by) {
   if (!by.empty()) {
     std::string header;
@@ -124,17 +143,25 @@ void print_table(const std::vector<group_result>& groups, const result_table& t,
     fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", x.name, y.name, "conc", "gpus", "parallelism");
     for (std::size_t r : g.f.frontier) {
       const auto& p = t[r];
-      fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", number(*numeric(p, x)), number(*numeric(p, y)),
+      fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", number(*x.value(p)), number(*y.value(p)),
                  p.concurrency ? std::to_string(*p.concurrency) : "-", p.num_gpus ? std::to_string(*p.num_gpus) : "-",
                  parallelism_label(p));
     }
-    for (const auto& [ax, ay] : g.at)
-      fmt::print("  at {} = {}: {} = {}\n", x.name, number(ax), y.name,
-                 ay ? number(*ay) : std::string("none (outside the frontier's range)"));
+    if (g.economics && !g.at.empty())
+      fmt::print("  economics: {} $/GPU-hour ({}), {} kW/GPU ({})\n", number(g.economics->usd_per_gpu_hour),
+                 g.economics->cost_label, number(g.economics->kw_per_gpu), g.economics->power_label);
+    for (const auto& a : g.at) {
+      fmt::print("  at {} = {}: {} = {}", x.name, number(a.x), y.name,
+                 a.y ? number(*a.y) : std::string("none (outside the frontier's range)"));
+      if (a.economics && a.economics->usd_per_mtok && a.economics->tok_per_s_per_mw && a.economics->j_per_token)
+        fmt::print("; {} $/Mtok, {} tok/s/MW, {} J/token", number(*a.economics->usd_per_mtok),
+                   number(*a.economics->tok_per_s_per_mw), number(*a.economics->j_per_token));
+      fmt::print("\n");
+    }
   }
 }
 
-void print_json(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+void print_json(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
                 const std::vector<const column*>& by) {
   nlohmann::json out;
   out["x"] = x.name;
@@ -149,17 +176,28 @@ void print_json(const std::vector<group_result>& groups, const result_table& t, 
     for (std::size_t r : g.f.frontier) {
       nlohmann::json row;
       to_json(row, t[r]);
-      j["frontier"].push_back({{"x", *numeric(t[r], x)}, {"y", *numeric(t[r], y)}, {"row", std::move(row)}});
+      j["frontier"].push_back({{"x", *x.value(t[r])}, {"y", *y.value(t[r])}, {"row", std::move(row)}});
     }
+    if (g.economics) j["economics"] = *g.economics;
     j["at"] = nlohmann::json::array();
-    for (const auto& [ax, ay] : g.at) j["at"].push_back({{"x", ax}, {"y", ay ? nlohmann::json(*ay) : nlohmann::json(nullptr)}});
+    auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    for (const auto& a : g.at) {
+      nlohmann::json e = {{"x", a.x}, {"y", opt(a.y)}};
+      if (g.economics) {
+        e["tput_per_gpu"] = opt(a.economics ? std::optional<double>(a.economics->tput_per_gpu) : std::nullopt);
+        e["usd_per_mtok"] = opt(a.economics ? a.economics->usd_per_mtok : std::nullopt);
+        e["tok_per_s_per_mw"] = opt(a.economics ? a.economics->tok_per_s_per_mw : std::nullopt);
+        e["j_per_token"] = opt(a.economics ? a.economics->j_per_token : std::nullopt);
+      }
+      j["at"].push_back(std::move(e));
+    }
     out["groups"].push_back(std::move(j));
   }
   std::cout << out.dump(2) << '\n';
 }
 
 // One CSV row per frontier point and per --at value: kind,key...,x,y,conc,num_gpus,parallelism,source
-void print_csv(const std::vector<group_result>& groups, const result_table& t, const column& x, const column& y,
+void print_csv(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
                const std::vector<const column*>& by) {
   auto quote = [](std::string s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -176,19 +214,37 @@ void print_csv(const std::vector<group_result>& groups, const result_table& t, c
     for (const auto& c : g.f.key) key += "," + quote(to_string(c));
     for (std::size_t r : g.f.frontier) {
       const auto& p = t[r];
-      std::cout << "frontier" << key << ',' << to_string(*numeric(p, x)) << ',' << to_string(*numeric(p, y)) << ','
+      std::cout << "frontier" << key << ',' << to_string(*x.value(p)) << ',' << to_string(*y.value(p)) << ','
                 << to_string(detail::to_cell(p.concurrency)) << ',' << to_string(detail::to_cell(p.num_gpus)) << ','
                 << quote(parallelism_label(p)) << ',' << quote(p.source) << '\n';
     }
-    for (const auto& [ax, ay] : g.at)
-      std::cout << "at" << key << ',' << to_string(ax) << ',' << (ay ? to_string(*ay) : "") << ",,,,\n";
+    for (const auto& a : g.at)
+      std::cout << "at" << key << ',' << to_string(a.x) << ',' << (a.y ? to_string(*a.y) : "") << ",,,,\n";
   }
 }
 
-void run_frontier(const frontier_options& o) {
-  const column& x = numeric_column(o.x, "--x");
-  const column& y = numeric_column(o.y, "--y");
-  const sense sx = parse_sense(o.x_sense, x), sy = parse_sense(o.y_sense, y);
+void run_frontier(const frontier_options& o, const economics_cli_options& econ) {
+  const column& x_column = numeric_column(o.x, "--x");
+  const axis x{std::string(x_column.name), [&x_column](const benchmark_point& p) { return numeric(p, x_column); }};
+  const sense sx = parse_sense(o.x_sense, x_column);
+
+  // --y: a registry column, or an economic figure (cost, tokens per MW, J/token) that needs the
+  // accelerator's $/GPU-hour and kW/GPU.
+  economics_resolver economics_of_accelerator(econ);
+  const economic_column* economic_y = find_economic_column(o.y);
+  const column* y_column = economic_y ? nullptr : &numeric_column(o.y, "--y");
+  axis y;
+  sense sy = sense::maximize;
+  if (economic_y) {
+    y = {std::string(economic_y->name), [&](const benchmark_point& p) {
+           return economic_y->of(p, economics_of_accelerator(p.accelerator));
+         }};
+    sy = o.y_sense.empty() ? economic_y->better : parse_sense(o.y_sense, *find_column("tput_per_gpu"));
+  } else {
+    y = {std::string(y_column->name), [y_column](const benchmark_point& p) { return numeric(p, *y_column); }};
+    sy = parse_sense(o.y_sense, *y_column);
+  }
+
   const auto group_names = o.group_by == "none" ? std::vector<std::string>{} : split_list(o.group_by);
   const auto by = resolve_columns(group_names, "--group-by column");
   const auto at = parse_numbers(o.at, "--at");
@@ -200,15 +256,41 @@ void run_frontier(const frontier_options& o) {
   if (o.latest) table = table.latest_per_configuration();
 
   std::vector<group_result> groups;
-  for (auto& f : table.frontiers(by, x, y, sx, sy)) {
-    group_result g{std::move(f), {}};
-    std::vector<double> fx, fy;
-    for (std::size_t r : g.f.frontier) {
-      fx.push_back(*numeric(table[r], x));
-      fy.push_back(*numeric(table[r], y));
+  for (auto& f : table.frontiers(by, x.value, y.value, sx, sy)) {
+    group_result g{std::move(f), {}, std::nullopt};
+    // The group's constants: required when y is economic, best effort for the `at` economics.
+    std::map<std::string, bool> accelerators;
+    for (std::size_t r : g.f.rows) accelerators[table[r].accelerator] = true;
+    if (accelerators.size() == 1 && (economic_y || !at.empty())) {
+      try {
+        g.economics = economics_of_accelerator(accelerators.begin()->first);
+      } catch (const input_error&) {
+        if (economic_y) throw;  // an economic y needs the constants; the message says which
+      }
     }
-    const curve c = fx.empty() ? curve() : curve(fx, fy, kind);
-    for (double v : at) g.at.emplace_back(v, c.y_at(v));
+    // Curves on the frontier: y itself, and total throughput for the economics of each `at`.
+    // An economic y comes from its interpolated throughput so the two never disagree.
+    std::vector<double> fx, fy, ft, fyt;
+    for (std::size_t r : g.f.frontier) {
+      fx.push_back(*x.value(table[r]));
+      fy.push_back(*y.value(table[r]));
+      ft.push_back(table[r].tput_per_gpu.value_or(std::numeric_limits<double>::quiet_NaN()));
+      if (economic_y && !economic_y->measured())
+        fyt.push_back(numeric(table[r], *find_column(economic_y->throughput_column())).value_or(0.0));
+    }
+    auto make_curve = [&](const std::vector<double>& ys) {
+      if (fx.empty() || std::any_of(ys.begin(), ys.end(), [](double v) { return !std::isfinite(v); })) return curve();
+      return curve(fx, ys, kind);
+    };
+    const curve y_curve = make_curve(fy), tput_curve = make_curve(ft);
+    const curve y_tput_curve = fyt.empty() ? curve() : make_curve(fyt);
+    for (double v : at) {
+      at_value a{v, y_curve.y_at(v), std::nullopt};
+      if (economic_y && !economic_y->measured() && g.economics)
+        a.y = economic_value_at(y_tput_curve, v, *economic_y, *g.economics);
+      if (g.economics) a.economics = economics_at(tput_curve, v, *g.economics);
+      g.at.push_back(a);
+    }
     groups.push_back(std::move(g));
   }
   if (o.format == "json") print_json(groups, table, x, y, by);
@@ -220,6 +302,7 @@ void run_frontier(const frontier_options& o) {
 
 void add_frontier_command(CLI::App& app) {
   auto o = std::make_shared<frontier_options>();
+  auto econ = std::make_shared<economics_cli_options>();
   CLI::App* cmd = app.add_subcommand(
       "frontier",
       "Pareto frontier of throughput per GPU against interactivity (or any two columns), one per system,\n"
@@ -231,7 +314,10 @@ void add_frontier_command(CLI::App& app) {
       ->required();
   cmd->add_option("--x", o->x, "x column (InferenceMAX names: median_intvty, median_e2el, p99_ttft, ...)")
       ->capture_default_str();
-  cmd->add_option("--y", o->y, "y column (tput_per_gpu, output_tput_per_gpu, input_tput_per_gpu, ...)")
+  cmd->add_option("--y", o->y,
+                  "y column (tput_per_gpu, output_tput_per_gpu, input_tput_per_gpu, ...) or an economic figure:\n"
+                  "usd_per_mtok, tokens_per_usd, tok_per_s_per_mw, j_per_token, measured_j_per_token and their\n"
+                  "_input/_output variants (docs/economics.md); economic figures are computed with --cost and --power")
       ->capture_default_str();
   cmd->add_option("--x-sense", o->x_sense, "max or min; default: min for latencies (seconds), max otherwise");
   cmd->add_option("--y-sense", o->y_sense, "max or min; default as for --x-sense");
@@ -246,7 +332,8 @@ void add_frontier_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--latest", o->latest, "keep only the latest run of each configuration (by date, then run id)");
   cmd->add_flag("--lenient", o->lenient, "skip unreadable files (listed on stderr) instead of failing");
-  cmd->callback([o] { run_frontier(*o); });
+  add_economics_options(cmd, econ);
+  cmd->callback([o, econ] { run_frontier(*o, *econ); });
 }
 
 }  // namespace inferlens::cli

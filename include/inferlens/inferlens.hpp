@@ -1,5 +1,5 @@
 // The analytics core in one include: records, statistics, tables, readers and writers, Pareto
-// frontiers, interpolated curves and economics. It never pulls in the load generator (Boost);
+// frontiers, interpolated curves and economics (per-point figures, TCO and power models, site/ROI). It never pulls in the load generator (Boost);
 // include <inferlens/loadgen/...> for that.
 #pragma once
 
@@ -11,3 +11,6 @@
 #include "inferlens/io.hpp"
 #include "inferlens/pareto.hpp"
 #include "inferlens/curves.hpp"
+#include "inferlens/economics.hpp"
+#include "inferlens/tco.hpp"
+#include "inferlens/site.hpp"
