@@ -24,9 +24,11 @@
 #include <string_view>
 #include <vector>
 
-#include <inferlens/loadgen/client.hpp>
+#include <inferlens/loadgen/client.hpp>  // first: it includes Asio the way g++ 12 needs
 #include <inferlens/sim/server.hpp>
 #include <inferlens/stats.hpp>
+
+#include <boost/asio/detached.hpp>
 
 namespace lg = inferlens::loadgen;
 namespace sim = inferlens::sim;
