@@ -24,7 +24,7 @@ std::vector<benchmark_point> synthetic_points() {
     const char* hw;
     double step_base_s, per_seq_s, prefill_s_per_token;
   };
-  const system systems[] = {{"synthetic-a", 0.010, 0.00020, 0.00004}, {"synthetic-b", 0.006, 0.00012, 0.00003}};
+  const system systems[] = {{"synth1", 0.010, 0.00020, 0.00004}, {"synth2", 0.006, 0.00012, 0.00003}};
   const std::int64_t isl = 1024, osl = 1024;
   std::vector<benchmark_point> out;
   for (const auto& s : systems)
@@ -67,7 +67,7 @@ std::vector<benchmark_point> synthetic_points() {
 void add_sample_command(CLI::App& app) {
   auto out_path = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
-      "sample", "Write a small SYNTHETIC result set (two made-up accelerators, TP 1-8, concurrency 1-256)\n"
+      "sample", "Write a small SYNTHETIC result set (two made-up accelerators synth1 and synth2, TP 1-8, concurrency 1-256)\n"
                 "in inferlens JSON, for trying the tools without real results.");
   cmd->add_option("-o,--out", *out_path, "output file (default: standard output)");
   cmd->callback([out_path] {

@@ -21,6 +21,10 @@
 #include <tuple>
 #include <vector>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "inferlens/loadgen/detail/asio.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/loadgen/metrics.hpp"
@@ -51,6 +55,12 @@ struct client_options {
   /// Bytes asked for per read. Each connection's buffer is this big (10,000 streams: 160 MiB);
   /// longer lines just take several reads, SSE lines have no size limit.
   std::size_t read_size = 16 * 1024;
+  /// Poll for events instead of sleeping in epoll: the thread never sleeps, so the time an idle
+  /// thread takes to wake up (tens of µs on a VM) leaves the stamps. Burns its core.
+  bool busy_poll = false;
+  /// After each read, keep the socket in delayed-ACK mode (Linux TCP_QUICKACK = 0) so a stream of
+  /// small events is acknowledged every other segment, not after every read (http only).
+  bool delayed_ack = true;
 };
 
 /// What to send and when.
@@ -228,6 +238,7 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
   }
   boost::system::error_code ignored;
   sock.set_option(tcp::no_delay(true), ignored);
+  sock.non_blocking(true, ignored);  // reads happen after readiness and must never block the thread
 #if defined(INFERLENS_LOADGEN_TLS) && INFERLENS_LOADGEN_TLS
   if constexpr (is_tls<Stream>) {
     if (!SSL_set_tlsext_host_name(c->stream->native_handle(), st->ep.host.c_str())) {
@@ -251,6 +262,13 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
   co_return error_kind::none;
 }
 
+inline void set_delayed_ack([[maybe_unused]] tcp::socket& s) noexcept {
+#if defined(TCP_QUICKACK)
+  const int zero = 0;
+  ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+#endif
+}
+
 inline bool is_reset(const boost::system::error_code& ec) noexcept {
   return ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::connection_aborted;
 }
@@ -267,7 +285,7 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
   const auto first_token = st->opt.timeout.first_token;
   const auto idle = st->opt.timeout.idle;
   const time_point first_deadline = first_token.count() > 0 ? rec->sent + first_token : time_point::max();
-  bool header_done = false, status_ok = false, any_bytes = false;
+  bool header_done = false, status_ok = false, any_bytes = false, more_pending = false;
   std::string error_body;
   time_point stamp = rec->sent;
   *reusable = false;
@@ -315,11 +333,32 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
       w->on_expiry = error_kind::idle_timeout;
     }
     const auto space = buf.prepare(read_size);
-    auto read_op = c->stream->async_read_some(space, use_tuple);
-    auto got = co_await std::move(read_op);
-    stamp = now();  // first thing: the arrival time of everything this read returned
-    const boost::system::error_code rec_ec = std::get<0>(got);
-    const std::size_t n = std::get<1>(got);
+    boost::system::error_code rec_ec;
+    std::size_t n = 0;
+    if constexpr (is_tls<Stream>) {
+      auto read_op = c->stream->async_read_some(space, use_tuple);
+      auto got = co_await std::move(read_op);
+      stamp = now();  // first thing: the arrival time of everything this read returned
+      rec_ec = std::get<0>(got);
+      n = std::get<1>(got);
+    } else {
+      // Wait for readiness, then one recv. Asio's async_read_some would first try a recv that
+      // finds nothing; after a short read the edge-triggered reactor reports new data anyway.
+      tcp::socket& sock = *c->stream;
+      if (!more_pending) {
+        auto wait_op = sock.async_wait(tcp::socket::wait_read, use_tuple);
+        auto waited = co_await std::move(wait_op);
+        rec_ec = std::get<0>(waited);
+      }
+      if (!rec_ec) n = sock.read_some(space, rec_ec);
+      stamp = now();  // first thing: the arrival time of everything this read returned
+      if (rec_ec == net::error::would_block || rec_ec == net::error::try_again) {  // a spurious wake-up
+        more_pending = false;
+        continue;
+      }
+      more_pending = !rec_ec && n == space.size();
+      if (n > 0 && st->opt.delayed_ack) set_delayed_ack(sock);
+    }
     if (n > 0) {
       buf.commit(n);
       if (!any_bytes) {
@@ -641,7 +680,11 @@ run_result run_with(const client_options& o, const run_plan& plan, const run_hoo
   net::co_spawn(ioc, run_all(&st, &plan, &out), &rethrow_on_error<Stream>);
   net::co_spawn(ioc, watchdog(&st, watchdog_tick(o.timeout)), &rethrow_on_error<Stream>);
   net::co_spawn(ioc, progress_ticker(&st), &rethrow_on_error<Stream>);
-  ioc.run();
+  if (o.busy_poll) {
+    while (!ioc.stopped()) ioc.poll();
+  } else {
+    ioc.run();
+  }
   out.connections = st.opened;
   return out;
 }
