@@ -6,7 +6,8 @@
 //   2. concurrent streams held at once, out of the number asked for;
 //   3. client-added delay (client stamp − the server's write stamp of the same chunk) at 1,000
 //      streams, percentiles, against DESIGN §9's 200 µs p99.
-// Usage: benchmark_loadgen [--events-streams N] [--events-tokens N] [--streams N] [--delay-streams N] [--only 1|2|3]
+// Usage: benchmark_loadgen [--events-streams N] [--events-tokens N] [--streams N] [--delay-streams N]
+//        [--only 1|2|3] [--busy-poll 0|1] [--delayed-ack 0|1] [--kernel-stamps 0|1] [--delay-small 0|1]
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -117,12 +118,13 @@ lg::run_plan plan(std::size_t streams, std::int64_t isl, std::int64_t osl) {
   return p;
 }
 
-bool g_busy_poll = false, g_delayed_ack = true;
+bool g_busy_poll = false, g_delayed_ack = true, g_kernel_stamps = true;
 
 lg::client_options client(std::uint16_t port) {
   lg::client_options o;
   o.busy_poll = g_busy_poll;
   o.delayed_ack = g_delayed_ack;
+  o.kernel_rx_stamps = g_kernel_stamps;
   o.url = "http://127.0.0.1:" + std::to_string(port);
   o.request.model = "sim-model";
   o.format = lg::prompt_format::token_ids;
@@ -208,6 +210,7 @@ int main(int argc, char** argv) {
   const bool busy = arg(argc, argv, "--busy-poll", 0) != 0;  // the client never sleeps in epoll
   g_busy_poll = busy;
   g_delayed_ack = arg(argc, argv, "--delayed-ack", 1) != 0;
+  g_kernel_stamps = arg(argc, argv, "--kernel-stamps", 1) != 0;
   std::printf("inferlens load generator, one client thread%s; simulated server in a child process (fd limit %llu)\n",
               busy ? " (busy polling)" : "", static_cast<unsigned long long>(rl.rlim_cur));
 
@@ -258,37 +261,47 @@ int main(int argc, char** argv) {
     so.time_scale = 1.0;
     so.record_traces = false;
     child_server srv = start_server(so);
-    const lg::run_plan p = plan(held, 16, 200);
+    const lg::run_plan p = plan(held, 16, 400);
     const double cpu0 = thread_cpu_s();
     const lg::run_result rr = lg::run(client(srv.port), p);
     const double cpu = thread_cpu_s() - cpu0;
     stop_server(srv, false);
-    // most streams between their first and last chunk at one instant (sweep line)
-    std::vector<std::pair<lg::time_point, int>> ev;
+    // most requests open at one instant (sent → done), and most streaming (first → last chunk)
+    auto peak_of = [](std::vector<std::pair<lg::time_point, int>> ev) {
+      std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); });
+      int cur = 0, peak = 0;
+      for (const auto& e : ev) peak = std::max(peak, cur += e.second);
+      return peak;
+    };
+    std::vector<std::pair<lg::time_point, int>> open, streaming;
     std::size_t ok = 0;
     for (const auto& r : rr.records) {
       ok += r.ok();
+      open.emplace_back(r.sent, +1);
+      open.emplace_back(r.done, -1);
       if (r.chunks.empty()) continue;
-      ev.emplace_back(r.chunks.front().t, +1);
-      ev.emplace_back(r.chunks.back().t, -1);
+      streaming.emplace_back(r.chunks.front().t, +1);
+      streaming.emplace_back(r.chunks.back().t, -1);
     }
-    std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); });
-    int cur = 0, peak = 0;
-    for (const auto& e : ev) peak = std::max(peak, cur += e.second);
-    std::printf("\n2. concurrent streams: %zu asked, %zu completed ok, %d streaming at once at the peak, %zu connections\n",
-                held, ok, peak, rr.connections);
+    const int held_peak = peak_of(open), streaming_peak = peak_of(streaming);
+    std::printf("\n2. concurrent streams: %zu asked, %zu completed ok over %zu connections; at the peak %d open at once, %d of them\n"
+                "   between their first and last token\n",
+                held, ok, rr.connections, held_peak, streaming_peak);
     std::printf("   ratio to asked: %.3f; vs target 10,000: %.2fx; %.1f s wall, %.1f s client CPU\n",
-                static_cast<double>(peak) / static_cast<double>(held), peak / 10000.0, lg::seconds(rr.start, rr.end), cpu);
+                static_cast<double>(held_peak) / static_cast<double>(held), held_peak / 10000.0, lg::seconds(rr.start, rr.end), cpu);
   }
 
   // 3. client-added delay: the server writes every stream's token at each 10 ms engine step, so
   //    N streams deliver N events at once and one thread works through them in turn; the delay
   //    grows with N. Measured at 10, 100 and N = --delay-streams (1,000).
   if (only == 0 || only == 3) {
-    std::printf("\n3. client-added delay = client stamp - the server's write stamp of the same chunk\n");
-    std::printf("   %7s %8s %9s %9s %9s %9s %9s %11s %10s\n", "streams", "chunks", "p50 us", "p90 us", "p99 us", "p99.9 us",
-                "max us", "us/event", "p99/200us");
-    for (const std::size_t n : {std::size_t{10}, std::size_t{100}, delay_streams}) {
+    std::printf("\n3. client-added delay = the client's stamp - the server's write stamp of the same chunk%s\n",
+                g_kernel_stamps ? " (stamps: kernel receive time)" : " (stamps: steady_clock after each read)");
+    std::printf("   %7s %8s %9s %9s %9s %9s %9s %11s %10s   %s\n", "streams", "chunks", "p50 us", "p90 us", "p99 us",
+                "p99.9 us", "max us", "us/event", "p99/200us", "bytes waiting for the client: p50 / p99 us");
+    std::vector<std::size_t> sizes{10, 100, delay_streams};
+    if (arg(argc, argv, "--delay-small", 1) == 0) sizes = {delay_streams};
+    for (const std::size_t n : sizes) {
       sim::server_options so;
       so.model = sim::step_model::fast();
       so.model.decode_base_s = 0.01;
@@ -299,20 +312,25 @@ int main(int argc, char** argv) {
       const lg::run_result rr = lg::run(client(srv.port), p);
       const double cpu = thread_cpu_s() - cpu0;
       const auto truth = stop_server(srv, true);
-      std::vector<double> delay_us;
+      std::vector<double> delay_us, wait_us;
       for (const auto& r : rr.records) {
         const auto it = truth.find(r.id);
         if (it == truth.end() || it->second.size() != r.chunks.size()) continue;
-        for (std::size_t k = 0; k < r.chunks.size(); ++k)
+        for (std::size_t k = 0; k < r.chunks.size(); ++k) {
           delay_us.push_back(static_cast<double>(r.chunks[k].t.time_since_epoch().count() - it->second[k]) / 1000.0);
+          if (r.rx_stamped) wait_us.push_back(r.chunks[k].client_delay_us);
+        }
       }
       const auto s = inferlens::summarize(delay_us);
+      const auto w = inferlens::summarize(wait_us);
       if (!s.count) {
         std::printf("   %7zu: no chunk matched the server's traces\n", n);
         continue;
       }
-      std::printf("   %7zu %8zu %9.0f %9.0f %9.0f %9.0f %9.0f %11.2f %10.2f\n", n, s.count, *s.median, *s.p90, *s.p99, *s.p999,
-                  *s.max, cpu / static_cast<double>(s.count) * 1e6, *s.p99 / 200.0);
+      std::printf("   %7zu %8zu %9.0f %9.0f %9.0f %9.0f %9.0f %11.2f %10.2f   %s\n", n, s.count, *s.median, *s.p90, *s.p99,
+                  *s.p999, *s.max, cpu / static_cast<double>(s.count) * 1e6, *s.p99 / 200.0,
+                  w.count ? (std::to_string(static_cast<long>(*w.median)) + " / " + std::to_string(static_cast<long>(*w.p99))).c_str()
+                          : "-");
     }
   }
   return 0;

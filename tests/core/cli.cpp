@@ -4,8 +4,6 @@
 
 #ifdef INFERLENS_CLI
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -19,38 +17,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct run_result {
-  int status;
-  std::string out;  // stdout and stderr together
-};
-
-run_result run_cli(const std::string& args) {
-  const std::string cmd = std::string(INFERLENS_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
-  const int rc = pclose(pipe);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
-}
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / ("inferlens-cli-" + std::to_string(std::random_device{}()));
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
-};
+using cli_support::run_cli;
+using cli_support::temp_dir;
 
 nlohmann::json agg_row(const std::string& hw, int conc, double intvty, double tput) {
   return {{"hw", hw},           {"conc", conc},        {"image", "img:1"},        {"model", "org/model"},

@@ -4,8 +4,6 @@
 
 #ifdef INFERLENS_CLI
 
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -15,25 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct cli_output {
-  int status;
-  std::string out;  // stdout and stderr together
-};
-
-cli_output run_inferlens(const std::string& args) {
-  const std::string cmd = std::string(INFERLENS_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
-  const int rc = pclose(pipe);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
-}
+using cli_output = cli_support::run_result;
+inline cli_output run_inferlens(const std::string& args) { return cli_support::run_cli(args); }
 
 nlohmann::json run_json(const std::string& args) {
   const auto r = run_inferlens(args + " --format json");
@@ -44,14 +31,7 @@ nlohmann::json run_json(const std::string& args) {
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-struct scratch_dir {
-  fs::path path = fs::temp_directory_path() / ("inferlens-econ-cli-" + std::to_string(std::random_device{}()));
-  scratch_dir() { fs::create_directories(path); }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using scratch_dir = cli_support::temp_dir;
 
 // CRF(10%, 3 y) = 0.1 × 1.331 / 0.331
 constexpr double crf_10_3 = 0.1 * 1.331 / 0.331;

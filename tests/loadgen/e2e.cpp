@@ -367,8 +367,59 @@ TEST_SUITE("loadgen.e2e") {
     CHECK(rd.records.size() >= 2);
     for (const auto& r : rd.records) {
       CHECK(r.ok());
-      CHECK(lg::seconds(rd.start, r.sent) <= 0.35);
+      // Dispatch is decided before the limit (exact); the send itself can lag on a loaded machine.
+      CHECK(lg::seconds(rd.start, r.ready) < 0.3);
+      CHECK(lg::seconds(rd.start, r.sent) < 1.0);
     }
+  }
+
+  TEST_CASE("sweep matrices: InferenceMAX's expansion and shapes") {
+    CHECK(lg::geometric_range(4, 64) == std::vector<std::int64_t>{4, 8, 16, 32, 64});
+    CHECK(lg::geometric_range(4, 100) == std::vector<std::int64_t>{4, 8, 16, 32, 64, 100});
+    CHECK(lg::geometric_range(1, 1) == std::vector<std::int64_t>{1});
+    CHECK_THROWS_AS(lg::geometric_range(8, 4), inferlens::input_error);
+    inferlens::benchmark_point defaults;
+    defaults.model = "m";
+    defaults.hw = "h100";
+    // InferenceMAX's master config as JSON: named entries, scenarios by kind, search spaces
+    const auto master = nlohmann::json::parse(R"({
+      "dsr1-fp4-mi355x-sglang": {"model": "amd/DeepSeek-R1", "precision": "fp4", "framework": "sglang", "runner": "mi355x",
+        "scenarios": {"fixed-seq-len": [{"isl": 8192, "osl": 1024, "search-space": [
+          {"tp": 4, "conc-start": 4, "conc-end": 64}, {"tp": 8, "conc-list": [4, 8]}]}]}}})");
+    const auto pts = lg::parse_matrix(master, defaults);
+    REQUIRE(pts.size() == 7);
+    CHECK(pts[0].isl == 8192);
+    CHECK(pts[0].osl == 1024);
+    CHECK(*pts[0].concurrency == 4);
+    CHECK(*pts[4].concurrency == 64);
+    CHECK(*pts[0].identity.tp == 4);
+    CHECK(*pts[6].identity.tp == 8);
+    CHECK(pts[6].identity.framework == "sglang");
+    CHECK(pts[6].identity.hw == "mi355x");
+    CHECK(pts[6].identity.model == "amd/DeepSeek-R1");
+    // one entry, a list of scenarios, rates; defaults fill the rest
+    const auto simple = nlohmann::json::parse(R"({"scenarios": [{"isl": 1024, "osl": 128, "conc-list": [1, 2]},
+                                                                {"isl": 512, "osl": 64, "rate-list": [5, 10]}]})");
+    const auto sp = lg::parse_matrix(simple, defaults);
+    REQUIRE(sp.size() == 4);
+    CHECK(sp[0].identity.model == "m");
+    CHECK(sp[0].identity.hw == "h100");
+    CHECK(*sp[3].rate == 10.0);
+    CHECK_FALSE(sp[3].concurrency);
+    CHECK_THROWS_AS(lg::parse_matrix(nlohmann::json::parse(R"({"scenarios": [{"isl": 1, "osl": 1}]})"), defaults),
+                    inferlens::input_error);
+    CHECK_THROWS_AS(lg::parse_matrix(nlohmann::json::parse("[]"), defaults), inferlens::input_error);
+    // InferenceMAX's result file name
+    inferlens::benchmark_point p;
+    p.model = "openai/gpt-oss-120b";
+    p.isl = 1024;
+    p.osl = 1024;
+    p.precision = "fp4";
+    p.framework = "vllm";
+    p.tp = 8;
+    p.concurrency = 64;
+    p.hw = "b200";
+    CHECK(lg::result_file_stem(p) == "gpt-oss-120b_1k1k_fp4_vllm_tp8-pp1-dcp1-pcp1-ep1-dpafalse_disagg-false_spec-none_conc64_b200");
   }
 
   TEST_CASE("sweep: files written as it goes, read back by the analytics core") {

@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <inferlens/io.hpp>
 #include <inferlens/loadgen/metrics.hpp>
+#include <inferlens/loadgen/output.hpp>
 #include <inferlens/loadgen/protocol.hpp>
 #include <inferlens/loadgen/schedule.hpp>
 #include <inferlens/loadgen/sse.hpp>
@@ -321,7 +323,7 @@ lg::request_record make_record(double sched, double sent, std::vector<std::pair<
   lg::request_record r;
   r.scheduled = r.ready = at_ms(sched);
   r.sent = at_ms(sent);
-  for (auto [t, content] : chunks) r.chunks.push_back({at_ms(t), -1, content});
+  for (auto [t, content] : chunks) r.chunks.push_back({at_ms(t), -1, 0, content});
   r.output_tokens = out;
   r.output_source = lg::token_source::usage;
   r.prompt_tokens = in;
@@ -429,6 +431,15 @@ TEST_SUITE("loadgen.aggregate") {
     CHECK_FALSE(s.point.request_goodput);
   }
 
+  TEST_CASE("a faster-than-real-time server is reported in model time") {
+    auto r = make_record(0, 1, {{3, true}, {5, true}}, 2, 10);
+    lg::stretch_time(r, at_ms(0), 10.0);
+    const auto l = lg::latency_of(r, lg::first_token_rule::content);
+    CHECK(l->ttft == doctest::Approx(0.020));
+    CHECK(l->e2el == doctest::Approx(0.040));
+    CHECK(*l->tpot == doctest::Approx(0.020));
+  }
+
   TEST_CASE("no successful request: missing, not zero") {
     std::vector<lg::request_record> v(2);
     v[0].error = v[1].error = lg::error_kind::connect;
@@ -438,6 +449,64 @@ TEST_SUITE("loadgen.aggregate") {
     CHECK_FALSE(s.point.ttft.mean);
     CHECK(*s.point.request_throughput == 0.0);
     CHECK(s.failure_rate() == 1.0);
+  }
+}
+
+TEST_SUITE("loadgen.output") {
+  TEST_CASE("result JSON reads back as the same point; per-request JSON lines") {
+    const auto recs = hand_records();
+    inferlens::benchmark_point id;
+    id.model = "org/m";
+    id.isl = 100;
+    id.osl = 4;
+    id.concurrency = 4;
+    id.request_rate = std::numeric_limits<double>::infinity();
+    id.tp = 2;
+    lg::aggregate_options o;
+    o.goodput.ttft_ms = 25;
+    const auto s = lg::aggregate(recs, at_ms(0), at_ms(200), o, id);
+    lg::result_meta m;
+    m.start_unix = 1.7e9;
+    m.end_unix = 1.7e9 + 0.2;
+    const auto j = lg::result_json(s, m);
+    CHECK(j["model_id"] == "org/m");
+    CHECK(j["max_concurrency"] == 4);
+    CHECK(j["request_rate"] == "inf");
+    CHECK(j["median_ttft_ms"].get<double>() == doctest::Approx(20.0));
+    CHECK(j["p99.9_itl_ms"].get<double>() > 0);
+    CHECK(j["request_goodput:"].get<double>() == doctest::Approx(10.0));  // A and B meet TTFT <= 25 ms
+    CHECK(j["errors_by_kind"]["http_status"] == 1);
+    CHECK(j["output_lens"] == nlohmann::json::array({4, 3, 1, 0}));
+    CHECK(j.contains("mean_client_queue_time_ms"));
+    CHECK(j.contains("p99_e2el_including_client_queue_ms"));
+    const auto back = inferlens::parse_results(j.dump(), "point.json");
+    REQUIRE(back.size() == 1);
+    CHECK(*back[0].ttft.median == doctest::Approx(*s.point.ttft.median));
+    CHECK(*back[0].tput_per_gpu == doctest::Approx(420.0));
+    CHECK(back[0].concurrency == 4);
+
+    const auto line = lg::record_json(recs[0], 0.0, lg::first_token_rule::content);
+    CHECK(line["ok"] == true);
+    CHECK(line["ttft_ms"].get<double>() == doctest::Approx(10.0));
+    CHECK(line["chunk_ms"].dump() == "[5.0,10.0,20.0,30.0,40.0]");
+    CHECK(line["non_content_chunks"] == nlohmann::json::array({0}));
+    const auto failed = lg::record_json(recs[3], 0.0, lg::first_token_rule::content);
+    CHECK(failed["error"] == "http_status");
+    CHECK_FALSE(failed.contains("ttft_ms"));
+
+    const auto path = std::filesystem::temp_directory_path() / "inferlens_loadgen_core_requests.jsonl";
+    {
+      lg::jsonl_writer w(path, lg::first_token_rule::content, false);
+      for (const auto& r : recs) w.push(r);
+    }
+    std::ifstream in(path);
+    std::size_t lines = 0;
+    for (std::string l; std::getline(in, l);) {
+      CHECK(nlohmann::json::parse(l).contains("index"));
+      ++lines;
+    }
+    CHECK(lines == recs.size());
+    std::filesystem::remove(path);
   }
 }
 

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -24,6 +26,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 
 #include "inferlens/loadgen/detail/asio.hpp"
 #include "inferlens/error.hpp"
@@ -61,6 +65,11 @@ struct client_options {
   /// After each read, keep the socket in delayed-ACK mode (Linux TCP_QUICKACK = 0) so a stream of
   /// small events is acknowledged every other segment, not after every read (http only).
   bool delayed_ack = true;
+  /// Stamp each read with the kernel's receive time of its data (Linux SO_TIMESTAMPNS, http
+  /// only) instead of the moment the client got to it: when many streams deliver at once, one
+  /// thread reads them in turn, and the later ones would carry the wait. The wait itself is
+  /// recorded per chunk (client_delay_us) and reported as client_read_delay.
+  bool kernel_rx_stamps = true;
 };
 
 /// What to send and when.
@@ -99,6 +108,65 @@ inline time_point now() noexcept { return std::chrono::steady_clock::now(); }
 
 inline std::chrono::steady_clock::duration to_duration(double s) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+}
+
+inline void set_delayed_ack([[maybe_unused]] tcp::socket& s) noexcept {
+#if defined(TCP_QUICKACK)
+  const int zero = 0;
+  ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+#endif
+}
+
+#if defined(__linux__) && defined(SO_TIMESTAMPNS)
+inline constexpr bool have_rx_stamps = true;
+#else
+inline constexpr bool have_rx_stamps = false;
+#endif
+
+inline void enable_rx_stamps([[maybe_unused]] tcp::socket& s) noexcept {
+#if defined(__linux__) && defined(SO_TIMESTAMPNS)
+  const int one = 1;
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+#endif
+}
+
+// One non-blocking recv that also returns the kernel's receive time of the data (the last
+// segment's), converted to steady_clock; `kernel` stays unset when the kernel gave none.
+inline std::size_t recv_stamped(tcp::socket& s, net::mutable_buffer b, boost::system::error_code& ec, time_point& user,
+                                std::optional<time_point>& kernel) {
+#if defined(__linux__) && defined(SO_TIMESTAMPNS)
+  iovec iov{b.data(), b.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t r = ::recvmsg(s.native_handle(), &msg, MSG_DONTWAIT);
+  user = now();  // first thing after the read
+  if (r < 0) {
+    ec = boost::system::error_code(errno, net::error::get_system_category());
+    return 0;
+  }
+  if (r == 0) {
+    ec = net::error::eof;
+    return 0;
+  }
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec rx{}, rt{};
+    std::memcpy(&rx, CMSG_DATA(c), sizeof rx);
+    ::clock_gettime(CLOCK_REALTIME, &rt);  // the kernel stamps in real time: measure the data's age in it
+    const std::int64_t age_ns = (static_cast<std::int64_t>(rt.tv_sec) - rx.tv_sec) * 1'000'000'000 + (rt.tv_nsec - rx.tv_nsec);
+    if (age_ns >= 0 && age_ns < std::int64_t{10'000'000'000}) kernel = user - std::chrono::nanoseconds(age_ns);
+  }
+  return static_cast<std::size_t>(r);
+#else
+  const std::size_t n = s.read_some(b, ec);
+  user = now();
+  kernel.reset();
+  return n;
+#endif
 }
 
 using plain_stream = tcp::socket;
@@ -239,6 +307,7 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
   boost::system::error_code ignored;
   sock.set_option(tcp::no_delay(true), ignored);
   sock.non_blocking(true, ignored);  // reads happen after readiness and must never block the thread
+  if (st->opt.kernel_rx_stamps && !is_tls<Stream>) enable_rx_stamps(sock);
 #if defined(INFERLENS_LOADGEN_TLS) && INFERLENS_LOADGEN_TLS
   if constexpr (is_tls<Stream>) {
     if (!SSL_set_tlsext_host_name(c->stream->native_handle(), st->ep.host.c_str())) {
@@ -262,16 +331,6 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
   co_return error_kind::none;
 }
 
-inline void set_delayed_ack([[maybe_unused]] tcp::socket& s) noexcept {
-#if defined(TCP_QUICKACK)
-  const int zero = 0;
-  ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
-#endif
-}
-
-inline bool is_reset(const boost::system::error_code& ec) noexcept {
-  return ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::connection_aborted;
-}
 
 // Read one response into the recorder. Returns the transport failure (none when the HTTP
 // message completed) and whether the connection may be reused.
@@ -286,6 +345,7 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
   const auto idle = st->opt.timeout.idle;
   const time_point first_deadline = first_token.count() > 0 ? rec->sent + first_token : time_point::max();
   bool header_done = false, status_ok = false, any_bytes = false, more_pending = false;
+  std::uint16_t delay_us = 0;  // how long the last read's data waited for the client (kernel stamps)
   std::string error_body;
   time_point stamp = rec->sent;
   *reusable = false;
@@ -308,7 +368,7 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
       if (produced > 0) {
         if (status_ok) {
           const std::size_t before = rec->chunks.size();
-          recorder->on_body(stamp, std::string_view(st->body.data(), produced));
+          recorder->on_body(stamp, std::string_view(st->body.data(), produced), delay_us);
           st->progress.content_chunks += rec->chunks.size() - before;
         } else if (error_body.size() < 2048) {
           error_body.append(st->body.data(), std::min(produced, 2048 - error_body.size()));
@@ -350,14 +410,22 @@ net::awaitable<error_kind> read_response(run_state<Stream>* st, connection<Strea
         auto waited = co_await std::move(wait_op);
         rec_ec = std::get<0>(waited);
       }
-      if (!rec_ec) n = sock.read_some(space, rec_ec);
-      stamp = now();  // first thing: the arrival time of everything this read returned
+      std::optional<time_point> kernel;
+      if (!rec_ec) n = recv_stamped(sock, space, rec_ec, stamp, kernel);
+      else stamp = now();
       if (rec_ec == net::error::would_block || rec_ec == net::error::try_again) {  // a spurious wake-up
         more_pending = false;
         continue;
       }
       more_pending = !rec_ec && n == space.size();
       if (n > 0 && st->opt.delayed_ack) set_delayed_ack(sock);
+      delay_us = 0;
+      if (kernel && st->opt.kernel_rx_stamps && *kernel <= stamp) {
+        const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(stamp - *kernel).count();
+        delay_us = static_cast<std::uint16_t>(std::min<std::int64_t>(waited, 65535));
+        stamp = *kernel;
+        rec->rx_stamped = true;
+      }
     }
     if (n > 0) {
       buf.commit(n);
@@ -537,6 +605,7 @@ net::awaitable<std::size_t> run_phase(run_state<Stream>* st, std::vector<request
       (void)woken;
     }
     if (st->stopping) break;
+    if (max_duration && deadlines->empty() && seconds(t0, now()) >= *max_duration) break;  // waited past it
     request_record& rec = (*recs)[i];
     rec.scheduled = due;
     rec.ready = due;

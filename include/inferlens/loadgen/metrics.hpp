@@ -82,9 +82,12 @@ enum class first_token_rule {
 
 /// One chunk carrying a non-empty `choices` array.
 struct chunk_stamp {
-  time_point t;              ///< steady_clock when the read that completed the event returned
-  std::int32_t tokens = -1;  ///< tokens in the chunk; -1 when the server did not say
-  bool content = false;      ///< carried text (see first_token_rule::content)
+  /// When the bytes that completed the event arrived: the kernel's receive time of the read that
+  /// returned them (kernel_rx_stamps), else steady_clock::now() taken first thing after that read.
+  time_point t;
+  std::int32_t tokens = -1;        ///< tokens in the chunk; -1 when the server did not say
+  std::uint16_t client_delay_us = 0;  ///< kernel stamps: how long the bytes waited for the client (saturates)
+  bool content = false;            ///< carried text (see first_token_rule::content)
 };
 
 /// Everything measured about one request.
@@ -108,6 +111,7 @@ struct request_record {
   std::vector<chunk_stamp> chunks;
 
   std::uint32_t events = 0, comments = 0;  ///< SSE events and keep-alive comments received
+  bool rx_stamped = false; ///< chunk times are kernel receive stamps (client_delay_us is meaningful)
   bool saw_done = false;   ///< [DONE] received
   bool finished = false;   ///< a finish_reason received
   int http_status = 0;
@@ -196,8 +200,10 @@ class stream_recorder {
  public:
   stream_recorder(request_record& r, first_token_rule rule) : r_(&r), rule_(rule) {}
 
-  /// A body fragment that a read returned at time t.
-  void on_body(time_point t, std::string_view bytes) {
+  /// A body fragment that a read returned at time t; `client_delay_us`: how long it waited in
+  /// the kernel before the client read it (0 when unknown).
+  void on_body(time_point t, std::string_view bytes, std::uint16_t client_delay_us = 0) {
+    delay_us_ = client_delay_us;
     const bool ok = sse_.feed(bytes, [&](const sse_event& ev) { on_event(t, ev); });
     if (!ok) fail(error_kind::malformed, "SSE line longer than 64 MiB");
   }
@@ -272,7 +278,7 @@ class stream_recorder {
         continuous_tokens_ = c.completion_tokens;
         if (c.prompt_tokens) continuous_prompt_tokens_ = c.prompt_tokens;
       }
-      r.chunks.push_back(chunk_stamp{t, tokens, c.has_content});
+      r.chunks.push_back(chunk_stamp{t, tokens, delay_us_, c.has_content});
       if (c.finished) r.finished = true;
     } else if (c.completion_tokens || c.prompt_tokens) {  // the usage chunk carries no token
       if (c.completion_tokens) final_completion_tokens_ = c.completion_tokens;
@@ -284,6 +290,7 @@ class stream_recorder {
   first_token_rule rule_;
   sse_parser sse_;
   std::optional<std::int64_t> final_completion_tokens_, continuous_tokens_, continuous_prompt_tokens_;
+  std::uint16_t delay_us_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -314,6 +321,7 @@ struct run_summary {
   summary queue_time;        ///< sent − scheduled (vLLM client_queue_time), successful requests
   summary lag;               ///< sent − ready: the client's own delay, all sent requests
   summary tokens_per_chunk;  ///< per successful request: output tokens / content chunks
+  summary client_delay;      ///< per chunk (kernel stamps only): kernel receive → the client's read
   std::optional<std::int64_t> good;  ///< requests meeting the SLOs (with SLOs)
   std::int64_t count_mismatches = 0;  ///< ignore_eos asked, other count produced
   std::array<std::int64_t, 4> token_sources{};  ///< successful requests by token_source
@@ -340,7 +348,7 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
   run_summary s;
   s.rule = o.rule;
   s.duration_s = seconds(start, end);
-  std::vector<double> ttfts, tpots, itls, e2els, ttft_sched, e2el_sched, queue, lags, tpc;
+  std::vector<double> ttfts, tpots, itls, e2els, ttft_sched, e2el_sched, queue, lags, tpc, delays;
   for (const auto& r : records) {
     if (r.warmup) continue;
     if (r.sent != time_point{}) lags.push_back(r.lag_s());
@@ -371,6 +379,8 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
     std::size_t content = 0;
     for (const auto& c : r.chunks) content += c.content;
     if (content) tpc.push_back(static_cast<double>(out) / static_cast<double>(content));
+    if (r.rx_stamped)
+      for (const auto& c : r.chunks) delays.push_back(c.client_delay_us * 1e-6);
     if (o.goodput.any()) {
       // vLLM: a request with <= 1 output token has TPOT 0 for the goodput check
       const double tpot_ms = l->tpot ? *l->tpot * 1000.0 : 0.0;
@@ -389,6 +399,7 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
   s.queue_time = summarize(queue);
   s.lag = summarize(lags);
   s.tokens_per_chunk = summarize(tpc);
+  s.client_delay = summarize(delays);
 
   benchmark_point& p = s.point;
   p = std::move(identity);

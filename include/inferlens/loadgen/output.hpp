@@ -45,7 +45,11 @@ struct result_meta {
 
 namespace detail {
 
-inline double round_to(double v, double unit) { return std::round(v / unit) * unit; }
+// Round to `digits` decimals so the JSON shows the short decimal (21.429, not 21.429000000000002).
+inline double round_to(double v, int digits) {
+  const double f = std::pow(10.0, digits);
+  return std::round(v * f) / f;
+}
 
 inline void put_summary_ms(nlohmann::json& j, const std::string& name, const summary& s) {
   if (!s.count) return;
@@ -95,6 +99,8 @@ inline nlohmann::json result_json(const run_summary& s, const result_meta& m) {
   // inferlens additions
   detail::put_summary_ms(j, "ttft_including_client_queue", s.ttft_from_schedule);
   detail::put_summary_ms(j, "client_lag", s.lag);
+  detail::put_summary_ms(j, "client_read_delay", s.client_delay);
+  j["timestamps"] = s.client_delay.count ? "kernel_rx" : "user_space";
   if (s.tokens_per_chunk.count) {
     j["mean_tokens_per_chunk"] = *s.tokens_per_chunk.mean;
     j["median_tokens_per_chunk"] = *s.tokens_per_chunk.median;
@@ -155,11 +161,11 @@ inline std::string result_file_stem(const benchmark_point& p) {
 inline nlohmann::json record_json(const request_record& r, double unix_offset, first_token_rule rule) {
   auto ms = [&](time_point t) -> nlohmann::json {
     if (t == time_point{}) return nullptr;
-    return detail::round_to(seconds(r.sent, t) * 1000.0, 1e-3);
+    return detail::round_to(seconds(r.sent, t) * 1000.0, 3);
   };
   auto unix_s = [&](time_point t) -> nlohmann::json {
     if (t == time_point{}) return nullptr;
-    return detail::round_to(std::chrono::duration<double>(t.time_since_epoch()).count() + unix_offset, 1e-6);
+    return detail::round_to(std::chrono::duration<double>(t.time_since_epoch()).count() + unix_offset, 6);
   };
   nlohmann::json j;
   j["index"] = r.index;
@@ -179,19 +185,19 @@ inline nlohmann::json record_json(const request_record& r, double unix_offset, f
   j["count_mismatch"] = r.count_mismatch;
   j["scheduled_unix"] = unix_s(r.scheduled);
   j["sent_unix"] = unix_s(r.sent);
-  j["queue_ms"] = r.sent == time_point{} ? nlohmann::json(nullptr) : nlohmann::json(detail::round_to(r.queue_s() * 1000, 1e-3));
-  j["lag_ms"] = r.sent == time_point{} ? nlohmann::json(nullptr) : nlohmann::json(detail::round_to(r.lag_s() * 1000, 1e-3));
+  j["queue_ms"] = r.sent == time_point{} ? nlohmann::json(nullptr) : nlohmann::json(detail::round_to(r.queue_s() * 1000, 3));
+  j["lag_ms"] = r.sent == time_point{} ? nlohmann::json(nullptr) : nlohmann::json(detail::round_to(r.lag_s() * 1000, 3));
   j["first_byte_ms"] = ms(r.first_byte);
   j["done_ms"] = ms(r.done);
   if (const auto l = latency_of(r, rule)) {
-    j["ttft_ms"] = detail::round_to(l->ttft * 1000, 1e-3);
-    j["e2el_ms"] = detail::round_to(l->e2el * 1000, 1e-3);
-    j["tpot_ms"] = l->tpot ? nlohmann::json(detail::round_to(*l->tpot * 1000, 1e-6)) : nlohmann::json(nullptr);
+    j["ttft_ms"] = detail::round_to(l->ttft * 1000, 3);
+    j["e2el_ms"] = detail::round_to(l->e2el * 1000, 3);
+    j["tpot_ms"] = l->tpot ? nlohmann::json(detail::round_to(*l->tpot * 1000, 6)) : nlohmann::json(nullptr);
   }
   nlohmann::json t = nlohmann::json::array(), tok = nlohmann::json::array(), non_content = nlohmann::json::array();
   bool tokens_known = false;
   for (std::size_t i = 0; i < r.chunks.size(); ++i) {
-    t.push_back(detail::round_to(seconds(r.sent, r.chunks[i].t) * 1000.0, 1e-3));
+    t.push_back(detail::round_to(seconds(r.sent, r.chunks[i].t) * 1000.0, 3));
     tok.push_back(r.chunks[i].tokens);
     tokens_known |= r.chunks[i].tokens >= 0;
     if (!r.chunks[i].content) non_content.push_back(i);

@@ -52,6 +52,10 @@ class progress_display {
     if (!enabled_) return;
     // tokens/s from the live chunk count, scaled by the tokens per chunk seen so far
     const double per_chunk = s.finished_chunks ? static_cast<double>(s.output_tokens) / static_cast<double>(s.finished_chunks) : 1.0;
+    if (s.content_chunks < last_chunks_ || s.elapsed_s < last_elapsed_) {  // a new phase began
+      last_chunks_ = 0;
+      last_elapsed_ = last_rate_ = 0;
+    }
     const double dt = s.elapsed_s - last_elapsed_;
     double rate = last_rate_;
     if (dt >= 0.25 || last_elapsed_ == 0) {

@@ -91,7 +91,8 @@ struct sweep_options {
   bool write_requests = true;     ///< per-request JSONL under out_dir/requests
   /// A simulated server that runs its model faster than real time (sim time_scale: wall seconds
   /// per model second) is reported in model time: measured durations are divided by it before
-  /// aggregation. 1 for real servers. Per-request JSONL keeps the wall-clock measurements.
+  /// aggregation, and rates, trace arrivals and durations are read in model time. 1 for real
+  /// servers. Per-request JSONL keeps the wall-clock measurements; timeouts stay wall time.
   double time_scale = 1.0;
 };
 
@@ -404,6 +405,10 @@ inline point_plan plan_point(const sweep_options& o, const sweep_point& sp, std:
 inline point_result run_point(const sweep_options& o, const sweep_point& sp, std::span<const prompt> file_prompts = {},
                               const sweep_hooks& hooks = {}) {
   point_plan pp = plan_point(o, sp, file_prompts);
+  if (o.time_scale != 1.0 && o.time_scale > 0.0) {  // rates, traces and durations are in model time too
+    for (auto& d : pp.plan.deadlines) d *= o.time_scale;
+    if (pp.plan.max_duration_s) *pp.plan.max_duration_s *= o.time_scale;
+  }
   point_result res;
   res.spec = sp;
   benchmark_point id = sp.identity;
