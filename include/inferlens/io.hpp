@@ -192,6 +192,10 @@ inline void finish_row(point_builder& b, std::string_view name, file_format f, s
       b.set(total, *p.input_throughput + *p.output_throughput, "total_throughput");
   }
   for (const requirement& r : *required) b.require_any(r.any_of);
+  // Input throughput is derived as total - output: a total below the output contradicts itself.
+  if (p.total_token_throughput && p.output_throughput && *p.total_token_throughput < *p.output_throughput)
+    b.fail("total_token_throughput", "is below output_throughput (" + to_string(cell(*p.output_throughput)) +
+                                         "): total = input + output tokens/s");
   if (f == file_format::inferencemax_agg && p.run.empty()) p.run = run_from_name(name);
   if (p.source.empty()) p.source = std::string(name);
   derive(p);

@@ -943,3 +943,34 @@ TEST_CASE("io: the real InferenceMAX set (skipped when ../shared/data is absent)
   }
 }
 #endif
+
+TEST_CASE("io: an array of raw client objects keeps its millisecond latencies") {
+  // Two `vllm bench serve` results collected into one JSON array: *_ms keys are read and divided
+  // by 1000, "request_goodput:" (sic) is understood, nothing is dropped silently.
+  const std::string text = R"([
+    {"model_id": "m", "max_concurrency": 4, "duration": 10, "completed": 40, "total_token_throughput": 800,
+     "output_throughput": 400, "median_ttft_ms": 120, "median_tpot_ms": 20, "p99.9_e2el_ms": 2500,
+     "request_goodput:": 3.5},
+    {"model_id": "m", "max_concurrency": 8, "duration": 10, "completed": 80, "total_token_throughput": 1500,
+     "output_throughput": 750, "median_ttft_ms": 250, "median_tpot_ms": 40}
+  ])";
+  const auto points = parse_results(text, "collected.json");
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].ttft.median == doctest::Approx(0.120));
+  CHECK(points[0].tpot.median == doctest::Approx(0.020));
+  CHECK(points[0].interactivity() == doctest::Approx(50.0));  // 1 / 0.020 s
+  CHECK(points[0].e2el.p999 == doctest::Approx(2.5));
+  CHECK(points[0].request_goodput == doctest::Approx(3.5));
+  CHECK(points[1].concurrency == 8);
+  CHECK(points[1].interactivity() == doctest::Approx(25.0));
+}
+
+TEST_CASE("io: a total throughput below the output throughput is an error, not a negative input") {
+  const std::string text = R"({"model_id": "m", "duration": 10, "completed": 4, "total_token_throughput": 300,
+                               "output_throughput": 400})";
+  CHECK_THROWS_WITH_AS(parse_results(text, "inconsistent.json"),
+                       doctest::Contains("inconsistent.json: field 'total_token_throughput': is below output_throughput"),
+                       input_error);
+  const std::string csv = "model,total_token_throughput,output_throughput\nm,100,50\nm,100,150\n";
+  CHECK_THROWS_WITH_AS(parse_results(csv, "t.csv", file_format::csv), doctest::Contains("t.csv: row 2"), input_error);
+}

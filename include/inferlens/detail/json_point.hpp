@@ -562,12 +562,29 @@ struct key_table {
   }
 };
 
-/// Canonical column names and their aliases: InferenceMAX agg rows, the library's own JSON.
+/// The benchmark clients' latency keys, {stat}_{metric}_ms in milliseconds (SGLang also spells
+/// e2el as e2e_latency), and vLLM's "request_goodput:" with its trailing colon (sic).
+inline void add_millisecond_keys(key_table& t) {
+  constexpr std::string_view stats[] = {"mean", "median", "std", "p90", "p99", "p99.9"};
+  for (std::string_view metric : {"ttft", "tpot", "itl", "e2el"})
+    for (std::string_view stat : stats) {
+      const std::string name = std::string(stat) + "_" + std::string(metric);
+      t.add_generated(name + "_ms", t.column_action(name, true, true));
+      if (metric == "e2el")
+        t.add_generated(std::string(stat) + "_e2e_latency_ms", t.column_action(name, true, true));
+    }
+  t.add("request_goodput:", t.column_action("request_goodput", true));
+}
+
+/// Canonical column names and their aliases: InferenceMAX agg rows, the library's own JSON. The
+/// clients' millisecond keys are understood too, so an array of raw client objects reads right
+/// instead of losing its latencies.
 inline const key_table& row_keys() {
   static const key_table table = [] {
     key_table t;
     for (const column& c : columns()) t.add(c.name, t.column_action(c.name, true));
     for (const auto& a : column_aliases) t.add(a.alias, t.column_action(a.name, true));
+    add_millisecond_keys(t);
     return t;
   }();
   return table;
@@ -588,15 +605,7 @@ inline const key_table& client_keys() {
       t.add(native, t.column_action(native, true));
     t.add("model_id", t.column_action("model", true));
     t.add("max_concurrency", t.column_action("conc", true));
-    t.add("request_goodput:", t.column_action("request_goodput", true));  // sic: upstream's trailing colon
-    constexpr std::string_view stats[] = {"mean", "median", "std", "p90", "p99", "p99.9"};
-    for (std::string_view metric : {"ttft", "tpot", "itl", "e2el"})
-      for (std::string_view stat : stats) {
-        const std::string name = std::string(stat) + "_" + std::string(metric);
-        t.add_generated(name + "_ms", t.column_action(name, true, true));
-        if (metric == "e2el")  // SGLang spells it e2e_latency
-          t.add_generated(std::string(stat) + "_e2e_latency_ms", t.column_action(name, true, true));
-      }
+    add_millisecond_keys(t);
     // SGLang bench_serving
     t.add("total_input", t.column_action("total_input_tokens", true));
     t.add("total_output", t.column_action("total_output_tokens", true));
