@@ -33,13 +33,9 @@ int main(int argc, char** argv) {
   };
   std::vector<system_at> systems;
   for (const auto& f : table.frontiers(by, x, y)) {
-    std::vector<double> fx, fy;
-    for (std::size_t r : f.frontier) {
-      fx.push_back(*table[r].interactivity());
-      fy.push_back(*table[r].tput_per_gpu);
-    }
-    if (fx.empty()) continue;
-    inferlens::curve c(fx, fy);
+    if (f.frontier.empty()) continue;
+    inferlens::curve c(table.frontier_values(f, [](const inferlens::benchmark_point& p) { return p.interactivity(); }),
+                       table.frontier_values(f, &inferlens::benchmark_point::tput_per_gpu));
     const auto at = c.y_at(target);
     systems.push_back({fmt::format("{} {} ({} {}/{})", inferlens::to_string(f.key[4]), inferlens::to_string(f.key[5]),
                                    inferlens::to_string(f.key[3]), inferlens::to_string(f.key[1]),

@@ -68,24 +68,6 @@ struct bench_options {
   bool quiet = false;
 };
 
-template <class T>
-std::vector<T> parse_list(const std::string& s, const char* option) {
-  std::vector<T> out;
-  for (const auto& part : split_list(s)) {
-    std::size_t used = 0;
-    T v{};
-    try {
-      if constexpr (std::is_floating_point_v<T>) v = static_cast<T>(std::stod(part, &used));
-      else v = static_cast<T>(std::stoll(part, &used));
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != part.size() || !(v > 0)) throw input_error({option, {}, {}, part}, "expected a positive number");
-    out.push_back(v);
-  }
-  return out;
-}
-
 loadgen::ramp_up parse_ramp(const std::string& s) {
   loadgen::ramp_up r;
   if (s.empty()) return r;
@@ -106,8 +88,8 @@ loadgen::ramp_up parse_ramp(const std::string& s) {
   if (parts.size() != 3 || (parts[0] != "linear" && parts[0] != "exponential"))
     throw input_error({"--ramp-up", {}, {}, s}, "expected linear:START_RPS:END_RPS or exponential:START_RPS:END_RPS");
   r.kind = parts[0] == "linear" ? loadgen::ramp_up::shape::linear : loadgen::ramp_up::shape::exponential;
-  r.start_rps = parse_list<double>(parts[1], "--ramp-up").at(0);
-  r.end_rps = parse_list<double>(parts[2], "--ramp-up").at(0);
+  r.start_rps = parse_number_list<double>(parts[1], "--ramp-up", true).at(0);
+  r.end_rps = parse_number_list<double>(parts[2], "--ramp-up", true).at(0);
   return r;
 }
 
@@ -117,7 +99,7 @@ loadgen::slo parse_goodput(const std::string& s) {
     const auto colon = item.find(':');
     if (colon == std::string::npos) throw input_error({"--goodput", {}, {}, item}, "expected ttft:MS, tpot:MS or e2el:MS");
     const std::string key = item.substr(0, colon);
-    const double v = parse_list<double>(item.substr(colon + 1), "--goodput").at(0);
+    const double v = parse_number_list<double>(item.substr(colon + 1), "--goodput", true).at(0);
     if (key == "ttft") g.ttft_ms = v;
     else if (key == "tpot") g.tpot_ms = v;
     else if (key == "e2el") g.e2el_ms = v;
@@ -321,14 +303,14 @@ void run_bench(const bench_options& o) {
   if (!o.matrix.empty()) {
     points = lg::load_matrix(o.matrix, id);
   } else {
-    const auto isls = parse_list<std::int64_t>(o.isl, "--isl"), osls = parse_list<std::int64_t>(o.osl, "--osl");
+    const auto isls = parse_number_list<std::int64_t>(o.isl, "--isl", true), osls = parse_number_list<std::int64_t>(o.osl, "--osl", true);
     if (isls.size() != osls.size() && isls.size() != 1 && osls.size() != 1)
       throw input_error({"--isl/--osl", {}, {}, ""}, "give as many --osl values as --isl values (or one of either)");
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
     for (std::size_t i = 0; i < std::max(isls.size(), osls.size()); ++i)
       pairs.emplace_back(isls[std::min(i, isls.size() - 1)], osls[std::min(i, osls.size() - 1)]);
-    const auto concs = o.concurrency.empty() ? std::vector<std::int64_t>{} : parse_list<std::int64_t>(o.concurrency, "--concurrency");
-    const auto rates = o.rate.empty() ? std::vector<double>{} : parse_list<double>(o.rate, "--rate");
+    const auto concs = o.concurrency.empty() ? std::vector<std::int64_t>{} : parse_number_list<std::int64_t>(o.concurrency, "--concurrency", true);
+    const auto rates = o.rate.empty() ? std::vector<double>{} : parse_number_list<double>(o.rate, "--rate", true);
     if (concs.empty() && rates.empty())
       throw input_error({"--concurrency", {}, {}, ""}, "give --concurrency 1,2,4,... (closed loop) or --rate R (open loop)");
     if (!rates.empty() && concs.size() > 1)

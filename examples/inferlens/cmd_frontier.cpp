@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
-#include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,23 +52,6 @@ const column& numeric_column(const std::string& name, const char* option) {
   return *c;
 }
 
-std::vector<double> parse_numbers(const std::string& list, const char* option) {
-  std::vector<double> out;
-  for (const auto& s : split_list(list)) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != s.size() || !std::isfinite(v))
-      throw input_error({option, std::nullopt, std::nullopt, s}, "expected a finite number");
-    out.push_back(v);
-  }
-  return out;
-}
-
 // "tp4", "tp8 ep8 dpa", "1P tp4 + 2D tp8"
 std::string parallelism_label(const benchmark_point& p) {
   auto side = [](const worker_pool& w, const char* role) {
@@ -84,16 +67,6 @@ std::string parallelism_label(const benchmark_point& p) {
   if (p.ep && *p.ep > 1) s += fmt::format(" ep{}", *p.ep);
   if (p.dp_attention.value_or(false)) s += " dpa";
   return s.empty() ? "-" : s;
-}
-
-std::string key_label(const std::vector<cell>& key) {
-  std::string s;
-  for (const auto& c : key) {
-    if (!s.empty()) s += " | ";
-    const std::string t = to_string(c);
-    s += t.empty() ? "-" : t;
-  }
-  return s.empty() ? "all points" : s;
 }
 
 nlohmann::json cell_json(const cell& c) {
@@ -135,7 +108,7 @@ void print_table(const std::vector<group_result>& groups, const result_table& t,
     fmt::print("groups by: {}\n", header);
   }
   for (const auto& g : groups) {
-    fmt::print("\n{}  ({} points, {} on the frontier)\n", key_label(g.f.key), g.f.rows.size(), g.f.frontier.size());
+    fmt::print("\n{}  ({} points, {} on the frontier)\n", group_label(g.f.key), g.f.rows.size(), g.f.frontier.size());
     if (g.f.frontier.empty()) {
       fmt::print("  no point has both {} and {}\n", x.name, y.name);
       continue;
@@ -247,7 +220,7 @@ void run_frontier(const frontier_options& o, const economics_cli_options& econ) 
 
   const auto group_names = o.group_by == "none" ? std::vector<std::string>{} : split_list(o.group_by);
   const auto by = resolve_columns(group_names, "--group-by column");
-  const auto at = parse_numbers(o.at, "--at");
+  const auto at = parse_number_list(o.at, "--at", /*positive=*/false);
   const auto kind = o.interpolation == "linear" ? interpolation::linear : interpolation::steffen;
   if (o.interpolation != "linear" && o.interpolation != "steffen")
     throw input_error({"--interpolation", std::nullopt, std::nullopt, o.interpolation}, "expected steffen or linear");
@@ -259,24 +232,23 @@ void run_frontier(const frontier_options& o, const economics_cli_options& econ) 
   for (auto& f : table.frontiers(by, x.value, y.value, sx, sy)) {
     group_result g{std::move(f), {}, std::nullopt};
     // The group's constants: required when y is economic, best effort for the `at` economics.
-    std::map<std::string, bool> accelerators;
-    for (std::size_t r : g.f.rows) accelerators[table[r].accelerator] = true;
+    std::set<std::string> accelerators;
+    for (std::size_t r : g.f.rows) accelerators.insert(table[r].accelerator);
     if (accelerators.size() == 1 && (economic_y || !at.empty())) {
       try {
-        g.economics = economics_of_accelerator(accelerators.begin()->first);
+        g.economics = economics_of_accelerator(*accelerators.begin());
       } catch (const input_error&) {
         if (economic_y) throw;  // an economic y needs the constants; the message says which
       }
     }
     // Curves on the frontier: y itself, and total throughput for the economics of each `at`.
     // An economic y comes from its interpolated throughput so the two never disagree.
-    std::vector<double> fx, fy, ft, fyt;
-    for (std::size_t r : g.f.frontier) {
-      fx.push_back(*x.value(table[r]));
-      fy.push_back(*y.value(table[r]));
-      ft.push_back(table[r].tput_per_gpu.value_or(std::numeric_limits<double>::quiet_NaN()));
-      if (economic_y && !economic_y->measured())
-        fyt.push_back(numeric(table[r], *find_column(economic_y->throughput_column())).value_or(0.0));
+    const std::vector<double> fx = table.frontier_values(g.f, x.value), fy = table.frontier_values(g.f, y.value);
+    const std::vector<double> ft = table.frontier_values(g.f, &benchmark_point::tput_per_gpu);
+    std::vector<double> fyt;  // the throughput an economic y is computed from
+    if (economic_y && !economic_y->measured()) {
+      const column& tc = *find_column(economic_y->throughput_column());
+      fyt = table.frontier_values(g.f, [&tc](const benchmark_point& p) { return numeric(p, tc); });
     }
     auto make_curve = [&](const std::vector<double>& ys) {
       if (fx.empty() || std::any_of(ys.begin(), ys.end(), [](double v) { return !std::isfinite(v); })) return curve();

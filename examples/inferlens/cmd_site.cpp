@@ -2,6 +2,7 @@
 // operating point (given, or interpolated on a result set's frontier at a target
 // interactivity) → revenue at a price per million tokens → TCO, margin, ROI and payback, with
 // every assumption and its source printed.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -61,12 +62,6 @@ std::string grouped(double v) {
 
 std::string dollars(double v) { return (v < 0 ? "-$" : "$") + grouped(std::abs(v)); }
 
-std::string key_text(const std::vector<cell>& key) {
-  std::string s;
-  for (const auto& c : key) s += (s.empty() ? "" : " | ") + (to_string(c).empty() ? std::string("-") : to_string(c));
-  return s;
-}
-
 operating_point from_results(const site_options& o) {
   if (!o.at) throw input_error({"--at", std::nullopt, std::nullopt, ""}, "with --results, give the target interactivity --at TOK_S_USER");
   result_table table = apply_filters(load_inputs(o.results, o.lenient), o.filters);
@@ -81,45 +76,38 @@ operating_point from_results(const site_options& o) {
     throw input_error({"--results", std::nullopt, std::nullopt, ""}, "no point with both median_intvty and tput_per_gpu after the filters");
   if (groups.size() > 1) {
     std::string list;
-    for (const auto& g : groups) list += "\n  " + key_text(g.key);
+    for (const auto& g : groups) list += "\n  " + group_label(g.key);
     throw input_error({"--results", std::nullopt, std::nullopt, ""},
                       fmt::format("the results hold {} systems ({}); pick one with --filter COLUMN=VALUE:{}", groups.size(),
                                   fmt::join(names, ", "), list));
   }
   const group_frontier& g = groups.front();
-  std::vector<double> fx, fy, ff;
-  for (std::size_t r : g.frontier) {
-    const auto& p = table[r];
-    fx.push_back(*numeric(p, x));
-    fy.push_back(*numeric(p, y));
-    ff.push_back(p.output_throughput && p.total_token_throughput && *p.total_token_throughput > 0
-                     ? *p.output_throughput / *p.total_token_throughput
-                     : std::nan(""));
-  }
+  const std::vector<double> fx = table.frontier_values(g, [&x](const benchmark_point& p) { return numeric(p, x); });
+  const std::vector<double> fy = table.frontier_values(g, [&y](const benchmark_point& p) { return numeric(p, y); });
+  const std::vector<double> ff = table.frontier_values(g, [](const benchmark_point& p) -> std::optional<double> {
+    if (p.output_throughput && p.total_token_throughput && *p.total_token_throughput > 0)
+      return *p.output_throughput / *p.total_token_throughput;
+    return std::nullopt;
+  });
   const curve c(fx, fy);
   const auto t = c.y_at(*o.at);
   if (!t)
     throw input_error({"--at", std::nullopt, std::nullopt, fmt::format("{}", *o.at)},
                       fmt::format("outside the frontier's interactivity range [{}, {}] of {}", show_number(fx.front()),
-                                  show_number(fx.back()), key_text(g.key)));
+                                  show_number(fx.back()), group_label(g.key)));
   if (!(*t > 0))
     throw input_error({"--at", std::nullopt, std::nullopt, fmt::format("{}", *o.at)}, "the frontier's throughput there is 0");
   operating_point op;
   op.tput_per_gpu = *t;
   // the output share, linear between the bracketing frontier points (it barely moves along a frontier)
-  if (fx.size() == 1) op.output_fraction = ff[0];
-  for (std::size_t i = 0; i + 1 < fx.size(); ++i)
-    if (*o.at >= fx[i] && *o.at <= fx[i + 1]) {
-      op.output_fraction = ff[i] + (ff[i + 1] - ff[i]) * (*o.at - fx[i]) / (fx[i + 1] - fx[i]);
-      break;
-    }
-  if (op.output_fraction && std::isnan(*op.output_fraction)) op.output_fraction.reset();
+  if (std::all_of(ff.begin(), ff.end(), [](double v) { return std::isfinite(v); }))
+    op.output_fraction = curve(fx, ff, interpolation::linear).y_at(*o.at);
   op.accelerator = table[g.frontier.front()].accelerator;
   op.source = fmt::format("interpolated (Steffen) at {} tok/s/user on the tput_per_gpu frontier of {} ({} of {} points)",
-                          show_number(*o.at), key_text(g.key), g.frontier.size(), g.rows.size());
+                          show_number(*o.at), group_label(g.key), g.frontier.size(), g.rows.size());
   const bool disaggregated = uses_worker_pools(table[g.frontier.front()]);
   if (disaggregated) op.source += "; disaggregated: total tokens over prefill + decode GPUs";
-  op.json = {{"interactivity", *o.at}, {"tput_per_gpu", *t}, {"frontier_points", g.frontier.size()}, {"group", key_text(g.key)},
+  op.json = {{"interactivity", *o.at}, {"tput_per_gpu", *t}, {"frontier_points", g.frontier.size()}, {"group", group_label(g.key)},
              {"disaggregated", disaggregated}};
   return op;
 }

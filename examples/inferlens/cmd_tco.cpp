@@ -35,17 +35,6 @@ struct system_result {
   std::optional<throughput_economics> at;
 };
 
-std::vector<double> parse_throughputs(const std::string& list) {
-  std::vector<double> out;
-  for (const auto& s : split_list(list)) {
-    const auto v = parse_number(s);
-    if (!v || !(*v > 0))
-      throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, s}, "expected a throughput > 0 in tok/s/GPU");
-    out.push_back(*v);
-  }
-  return out;
-}
-
 void print_assumptions(const std::vector<assumption>& as) {
   if (as.empty()) return;
   fmt::print("  assumptions:\n");
@@ -141,7 +130,8 @@ void run_tco(const tco_options& o) {
                         "give the accelerator (e.g. --accelerator b200; `inferlens tco --list` shows the presets)");
     accelerators.push_back("");
   }
-  const std::vector<double> tputs = parse_throughputs(o.throughputs);
+  const std::vector<double> tputs = parse_number_list(o.throughputs, "--tput-per-gpu", /*positive=*/true,
+                                                              "a throughput > 0 in tok/s/GPU");
   if (!tputs.empty() && tputs.size() != 1 && tputs.size() != accelerators.size())
     throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, o.throughputs},
                       fmt::format("give one throughput, or one per accelerator ({})", accelerators.size()));

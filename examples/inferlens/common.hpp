@@ -1,14 +1,20 @@
 // Helpers shared by the CLI's subcommands: list options, loading inputs, filters.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <inferlens/error.hpp>
 #include <inferlens/io.hpp>
 #include <inferlens/table.hpp>
+#include <inferlens/tco.hpp>
 
 namespace inferlens::cli {
 
@@ -26,6 +32,40 @@ inline std::vector<std::string> split_list(const std::string& s) {
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
+}
+
+/// "1,2.5,1e3" -> numbers. Every item must be a finite number (a whole one for integral T), and
+/// positive when asked; otherwise an input_error names the option and the item and says what
+/// was `expected` (by default "a positive number" or "a finite number").
+template <class T = double>
+std::vector<T> parse_number_list(const std::string& list, const char* option, bool positive,
+                                 std::string_view expected = {}) {
+  std::vector<T> out;
+  for (const auto& item : split_list(list)) {
+    const std::optional<double> v = parse_number(item);
+    bool ok = v && (!positive || *v > 0);
+    if constexpr (std::is_integral_v<T>)
+      ok = ok && *v == std::trunc(*v) && std::abs(*v) < static_cast<double>(std::numeric_limits<T>::max());
+    if (!ok) {
+      const std::string what = !expected.empty() ? std::string(expected)
+                               : std::is_integral_v<T> ? (positive ? "a positive whole number" : "a whole number")
+                               : positive ? "a positive number" : "a finite number";
+      throw input_error({option, std::nullopt, std::nullopt, item}, "expected " + what);
+    }
+    out.push_back(static_cast<T>(*v));
+  }
+  return out;
+}
+
+/// A group's key as text: "model | 1024 | fp4 | b200", "-" for a missing value.
+inline std::string group_label(const std::vector<cell>& key) {
+  std::string s;
+  for (const auto& c : key) {
+    if (!s.empty()) s += " | ";
+    const std::string t = to_string(c);
+    s += t.empty() ? "-" : t;
+  }
+  return s.empty() ? "all points" : s;
 }
 
 /// Load files and directories. Strict: the first bad file throws. Lenient: bad files are listed

@@ -154,6 +154,19 @@ class result_table {
     return out;
   }
 
+  /// A projection's values on a frontier's rows, in frontier order (x ascending): what a curve
+  /// along the frontier is built from. Missing values are NaN.
+  template <class Proj>
+  std::vector<double> frontier_values(const group_frontier& g, Proj proj) const {
+    std::vector<double> out;
+    out.reserve(g.frontier.size());
+    for (std::size_t r : g.frontier) {
+      const std::optional<double> v = std::invoke(proj, points_[r]);
+      out.push_back(v.value_or(std::numeric_limits<double>::quiet_NaN()));
+    }
+    return out;
+  }
+
   /// Frontier per group on two registry columns.
   std::vector<group_frontier> frontiers(std::span<const column* const> by, const column& x, const column& y,
                                         sense sx = sense::maximize, sense sy = sense::maximize) const {
