@@ -23,6 +23,7 @@
 
 #include "inferlens/curves.hpp"
 #include "inferlens/pareto.hpp"
+#include "inferlens/detail/legacy_registry.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 

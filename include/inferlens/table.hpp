@@ -19,6 +19,7 @@
 
 #include "inferlens/error.hpp"
 #include "inferlens/pareto.hpp"
+#include "inferlens/detail/legacy_registry.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 

@@ -28,6 +28,7 @@
 
 #include "inferlens/economics.hpp"
 #include "inferlens/error.hpp"
+#include "inferlens/detail/legacy_registry.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "inferlens/error.hpp"
+#include "inferlens/detail/legacy_registry.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 
