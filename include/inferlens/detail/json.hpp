@@ -55,11 +55,6 @@ inline std::string_view kind_name(json_value::kind k) noexcept {
   return "a value";
 }
 
-/// A UTF-8 byte order mark (Excel writes one) is not part of the content.
-inline std::size_t utf8_bom_length(std::string_view text) noexcept {
-  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-}
-
 class json_scanner {
  public:
   static constexpr int max_depth = 256;  // deeper nesting is refused, never a stack overflow

@@ -123,6 +123,11 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+/// A UTF-8 byte order mark (Excel writes one) is not part of the content.
+inline std::size_t utf8_bom_length(std::string_view text) noexcept {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
 /// Offset of the first byte that is not valid UTF-8, or npos.
 inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {

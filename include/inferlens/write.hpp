@@ -1,0 +1,250 @@
+// Writing results, so that inferlens converts between harnesses: the library's own JSON (every
+// column, canonical names), CSV (the columns some point has), InferenceMAX agg rows (upstream's
+// spellings) and raw vLLM client JSON (one object per point, latencies in milliseconds). Each
+// reads back through load() with the same values (docs/formats.md says what each format keeps).
+#pragma once
+
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inferlens/columns.hpp"
+#include "inferlens/detail/csv_reader.hpp"
+#include "inferlens/detail/json.hpp"
+#include "inferlens/error.hpp"
+#include "inferlens/load.hpp"
+#include "inferlens/record.hpp"
+#include "inferlens/result_table.hpp"
+#include "inferlens/version.hpp"
+
+INFERLENS_BEGIN_NAMESPACE
+
+namespace detail {
+
+// A cell in JSON, or "" when it is left out (missing; NaN or an infinity other than an infinite
+// request rate, which is written "inf" as vLLM does).
+inline std::string json_cell(column_id c, const cell& v, bool text_booleans = false) {
+  if (std::holds_alternative<std::monostate>(v)) return {};
+  std::string out;
+  if (const double* d = std::get_if<double>(&v)) {
+    if (std::isfinite(*d)) return shortest(*d);
+    if (c == cols::request_rate && *d > 0) return "\"inf\"";
+    return {};
+  }
+  if (const bool* b = std::get_if<bool>(&v)) {
+    if (text_booleans) return *b ? "\"true\"" : "\"false\"";
+    return *b ? "true" : "false";
+  }
+  if (const std::string* s = std::get_if<std::string>(&v)) {
+    append_json_string(out, *s);
+    return out;
+  }
+  return to_string(v);
+}
+
+inline void append_member(std::string& out, bool& first, std::string_view key, const std::string& value) {
+  if (value.empty()) return;
+  if (!first) out += ", ";
+  first = false;
+  append_json_string(out, key);
+  out += ": ";
+  out += value;
+}
+
+// InferenceMAX's spelling of a column, where it differs from ours.
+inline std::string_view inferencemax_name(column_id c) noexcept {
+  for (const column_alias& a : column_aliases)
+    if (a.column == c && a.origin == "InferenceMAX") return a.alias;
+  return name_of(c);
+}
+
+// The keys of an InferenceMAX agg row (process_result.py).
+inline bool in_inferencemax_row(const column& c) noexcept {
+  switch (c.kind) {
+    case column_kind::identity: return c.id != cols::request_rate && c.id != cols::num_prompts && c.id != cols::accelerator;
+    case column_kind::derived: return c.id != cols::num_gpus;
+    case column_kind::measured: {
+      const std::string_view n = c.name;
+      return n.ends_with("_ttft") || n.ends_with("_tpot") || n.ends_with("_itl") || n.ends_with("_e2el") ||
+             n.ends_with("_intvty") || n.starts_with("joules_") || c.id == cols::avg_power_w ||
+             c.id == cols::total_gpu_energy_j;
+    }
+    default: return false;
+  }
+}
+
+inline bool is_latency(const column& c) noexcept {
+  const std::string_view n = c.name;
+  return c.unit == "s" && (n.ends_with("_ttft") || n.ends_with("_tpot") || n.ends_with("_itl") || n.ends_with("_e2el"));
+}
+
+}  // namespace detail
+
+/// One point as a JSON object of the library's own format: every column it has, canonical
+/// names, latencies in seconds.
+inline std::string to_json_text(const benchmark_point& p) {
+  std::string out = "{";
+  bool first = true;
+  for (const column& c : columns())
+    if (!c.economic()) detail::append_member(out, first, c.name, detail::json_cell(c.id, get(p, c.id)));
+  return out + "}";
+}
+
+/// One point as an InferenceMAX agg row (upstream's key spellings; `model` is the checkpoint as
+/// written, dp_attention the strings "true"/"false").
+inline std::string to_inferencemax_row(const benchmark_point& p) {
+  std::string out = "{";
+  bool first = true;
+  for (const column& c : columns()) {
+    if (!detail::in_inferencemax_row(c)) continue;
+    cell v = get(p, c.id);
+    if (c.id == cols::model && !p.model_raw.empty()) v = p.model_raw;
+    const bool text_booleans = c.id == cols::dp_attention || c.id == cols::prefill_dp_attention || c.id == cols::decode_dp_attention;
+    detail::append_member(out, first, detail::inferencemax_name(c.id), detail::json_cell(c.id, v, text_booleans));
+  }
+  return out + "}";
+}
+
+/// One point as a raw `vllm bench serve` / InferenceMAX client result: model_id, max_concurrency,
+/// num_prompts, request_rate ("inf" or a number), date, duration, counts, throughputs,
+/// "request_goodput:" (upstream's spelling, null when missing) and {stat}_{metric}_ms in
+/// milliseconds. Every other column is written under its canonical name, as `--metadata` keys
+/// are, so reading it back keeps every field (ms <-> s may cost one ulp).
+inline std::string to_vllm_client_text(const benchmark_point& p) {
+  std::string out = "{";
+  bool first = true;
+  detail::append_member(out, first, "model_id", detail::json_cell(cols::model_raw, get(p, p.model_raw.empty() ? cols::model : cols::model_raw)));
+  detail::append_member(out, first, "max_concurrency", detail::json_cell(cols::concurrency, get(p, cols::concurrency)));
+  const std::string goodput = detail::json_cell(cols::request_goodput, get(p, cols::request_goodput));
+  detail::append_member(out, first, "request_goodput:", goodput.empty() ? "null" : goodput);
+  for (const column& c : columns()) {
+    if (c.economic() || c.id == cols::model_raw || c.id == cols::concurrency || c.id == cols::request_goodput) continue;
+    const cell v = get(p, c.id);
+    if (detail::is_latency(c)) {
+      if (const double* d = std::get_if<double>(&v); d && std::isfinite(*d))
+        detail::append_member(out, first, std::string(c.name) + "_ms", detail::shortest(*d * 1000));
+      continue;
+    }
+    detail::append_member(out, first, c.name, detail::json_cell(c.id, v));
+  }
+  return out + "}";
+}
+
+/// The library's own JSON: an array with one object per point (one per line).
+inline std::string to_json_text(const result_table& t) {
+  std::string out = t.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    out += to_json_text(t.point(i));
+    out += i + 1 < t.size() ? ",\n" : "\n";
+  }
+  return out + "]\n";
+}
+
+/// InferenceMAX agg rows: an array with one row per point.
+inline std::string to_inferencemax_text(const result_table& t) {
+  std::string out = t.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    out += to_inferencemax_row(t.point(i));
+    out += i + 1 < t.size() ? ",\n" : "\n";
+  }
+  return out + "]\n";
+}
+
+/// CSV with a header row of canonical column names: the columns that at least one point has, in
+/// registry order; missing cells empty; RFC 4180 quoting; "\n" line ends; an infinite
+/// request_rate as "inf". No points: an empty string (which does not read back: it has no header).
+inline std::string to_csv_text(const result_table& t) {
+  const auto text_of = [](column_id c, const cell& v) -> std::string {
+    if (const double* d = std::get_if<double>(&v); d && !std::isfinite(*d)) return c == cols::request_rate && *d > 0 ? "inf" : "";
+    return to_string(v);
+  };
+  std::vector<column_id> used;
+  for (const column& c : columns())
+    if (!c.economic() && t.has(c.id)) used.push_back(c.id);
+  if (used.empty() || t.empty()) return {};
+  std::string out;
+  for (std::size_t k = 0; k < used.size(); ++k) {
+    if (k > 0) out += ',';
+    detail::append_csv_field(out, name_of(used[k]));
+  }
+  out += '\n';
+  for (const row_view r : t) {
+    for (std::size_t k = 0; k < used.size(); ++k) {
+      if (k > 0) out += ',';
+      detail::append_csv_field(out, text_of(used[k], r.get(used[k])));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+/// The formats the writers produce: inferlens_json, csv, inferencemax_agg, vllm_client.
+inline bool writable(file_format f) noexcept {
+  return f == file_format::inferlens_json || f == file_format::csv || f == file_format::inferencemax_agg ||
+         f == file_format::vllm_client;
+}
+
+/// A table as text of one format; a vllm_client document holds one point, so the table must have
+/// exactly one (see save_results for a directory of them).
+inline std::string to_text(const result_table& t, file_format f) {
+  switch (f) {
+    case file_format::inferlens_json: return to_json_text(t);
+    case file_format::csv: return to_csv_text(t);
+    case file_format::inferencemax_agg: return to_inferencemax_text(t);
+    case file_format::vllm_client:
+      if (t.size() != 1)
+        throw input_error({"", std::nullopt, std::nullopt, "format"},
+                          "a vllm_client document holds one point, the table has " + std::to_string(t.size()));
+      return to_vllm_client_text(t.point(0)) + "\n";
+    default: break;
+  }
+  throw input_error({"", std::nullopt, std::nullopt, "format"}, std::string(to_string(f)) + " is read, not written");
+}
+
+/// Writes a file whole: to a temporary name beside it, then renamed over it, so a reader never
+/// sees half a file and a symlink at the path is replaced, not followed.
+inline void write_file(const std::filesystem::path& path, std::string_view text) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  const auto fail = [&](const std::string& why) { throw input_error({path.string(), std::nullopt, std::nullopt, ""}, why); };
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(tmp.string().c_str(), "wbx"), &std::fclose);
+  if (!f) fail("cannot create the file");
+  if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() || std::fflush(f.get()) != 0) fail("write failed");
+  f.reset();
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) fail("cannot rename the written file into place: " + ec.message());
+}
+
+/// Saves a table in a format. vllm_client writes one file per point into `path` as a directory
+/// (created), named <model>_<accelerator>_c<concurrency>_<n>.json; the others write one file.
+/// Returns the files written.
+inline std::vector<std::filesystem::path> save_results(const result_table& t, const std::filesystem::path& path, file_format f) {
+  if (f != file_format::vllm_client) {
+    write_file(path, to_text(t, f));
+    return {path};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) throw input_error({path.string(), std::nullopt, std::nullopt, ""}, "cannot create the directory: " + ec.message());
+  std::vector<std::filesystem::path> out;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const benchmark_point p = t.point(i);
+    std::string stem = (p.model.empty() ? "model" : p.model) + "_" + (p.accelerator.empty() ? "gpu" : p.accelerator) + "_c" +
+                       (p.concurrency ? std::to_string(*p.concurrency) : "x") + "_" + std::to_string(i + 1);
+    for (char& ch : stem)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) ch = '_';
+    out.push_back(path / (stem + ".json"));
+    write_file(out.back(), to_vllm_client_text(p) + "\n");
+  }
+  return out;
+}
+
+INFERLENS_END_NAMESPACE
