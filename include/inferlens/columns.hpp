@@ -419,6 +419,15 @@ inline void set(benchmark_point& p, column_id c, const cell& v) {
   }
 }
 
+/// The columns derive() may fill (record.hpp): readers store these besides the ones a file gives.
+inline constexpr column_id derived_columns[] = {
+    cols::accelerator,         cols::prefill_gpus,     cols::decode_gpus,        cols::num_gpus,
+    cols::total_token_throughput, cols::output_throughput, cols::input_throughput, cols::tput_per_gpu,
+    cols::output_tput_per_gpu, cols::input_tput_per_gpu, cols::mean_tpot,        cols::median_tpot,
+    cols::p90_tpot,            cols::p99_tpot,         cols::p999_tpot,          cols::mean_intvty,
+    cols::median_intvty,       cols::p90_intvty,       cols::p99_intvty,         cols::p999_intvty,
+    cols::failed};
+
 /// The columns one system is identified by on the InferenceMAX dashboard: a system on a workload.
 inline constexpr column_id system_columns[] = {cols::model,       cols::isl,       cols::osl,          cols::precision,
                                                cols::accelerator, cols::framework, cols::spec_decoding};

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bitset>
 #include <cerrno>
 #include <cmath>
 #include <cstddef>
@@ -189,8 +190,29 @@ struct row_sink {
   std::shared_ptr<table_storage> storage = std::make_shared<table_storage>();
   const load_options* options = nullptr;
   std::size_t rows = 0;
+  // The columns stored so far: what the files gave, what derive() fills, what add() sets.
+  std::bitset<point_column_count> stored;
+  std::vector<column_id> stored_ids;
 
   void add(point_builder& b, file_format f, std::string_view name);
+
+  void store(point_builder& b) {
+    std::bitset<point_column_count> now = stored | b.given;
+    if (stored_ids.empty()) {
+      for (column_id c : derived_columns) now.set(index_of(c));
+      for (column_id c : {cols::model, cols::model_raw, cols::run, cols::source, cols::source_row}) now.set(index_of(c));
+      if (options)
+        for (const auto& s : options->set) now.set(index_of(s.first));
+    }
+    if (now != stored) {
+      stored = now;
+      stored_ids.clear();
+      for (std::size_t i = 0; i < point_column_count; ++i)
+        if (stored[i]) stored_ids.push_back(static_cast<column_id>(i));
+    }
+    append_point(*storage, b.point, stored_ids);
+    ++rows;
+  }
 };
 
 // The fields a row must have to be a usable point, per format.
@@ -228,7 +250,8 @@ inline void require_fields(const point_builder& b, file_format f) {
 // Figures that contradict each other, with the fields named.
 inline void check_consistency(const point_builder& b) {
   const benchmark_point& p = b.point;
-  const auto near = [](double a, double c) { return std::abs(a - c) <= 1e-6 * std::max({1.0, std::abs(a), std::abs(c)}); };
+  // within rounding: files print figures to a few decimals
+  const auto near = [](double a, double c) { return std::abs(a - c) <= 1e-3 * std::max({1.0, std::abs(a), std::abs(c)}); };
   if (p.total_token_throughput && p.output_throughput && *p.total_token_throughput < *p.output_throughput &&
       !near(*p.total_token_throughput, *p.output_throughput))
     b.fail("total_token_throughput", "is below output_throughput (" + shortest(*p.output_throughput) +
@@ -280,8 +303,7 @@ inline void row_sink::add(point_builder& b, file_format f, std::string_view name
   if (p.source.empty()) p.source = std::string(name);
   if (!p.source_row && b.row) p.source_row = static_cast<std::int64_t>(*b.row);
   derive(p);
-  append_point(*storage, p);
-  ++rows;
+  store(b);
 }
 
 inline void parse_row_array(std::string_view text, std::string_view name, file_format f, row_sink& sink) {

@@ -27,8 +27,22 @@
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
+/// Whether a number fits its column's type and rule (check_number says why not).
+inline bool number_fits(column_id c, double v) noexcept {
+  const column& k = info(c);
+  if (std::isnan(v)) return false;
+  if (k.rule == value_rule::rate) return v > 0;
+  if (std::isinf(v)) return false;
+  if (k.type == column_type::integer && !integral(v)) return false;
+  if (k.type == column_type::boolean) return true;
+  if (k.rule == value_rule::positive) return v > 0;
+  if (k.rule == value_rule::non_negative) return v >= 0;
+  return true;
+}
+
 /// Checks a number against a column's type and rule; returns the complaint, or "" when it fits.
 inline std::string check_number(column_id c, double v) {
+  if (number_fits(c, v)) return {};
   const column& k = info(c);
   if (std::isnan(v)) return "must be a number, got NaN";
   if (k.rule == value_rule::rate) {
@@ -72,7 +86,7 @@ struct point_builder {
 
   /// Sets a checked number; a column given twice (as its name and an alias, say) must agree.
   void set_number(column_id c, double v, std::string_view field) {
-    if (std::string err = check_number(c, v); !err.empty()) fail(field, err);
+    if (!number_fits(c, v)) fail(field, check_number(c, v));
     v += 0.0;  // -0 is 0
     if (has(c)) {
       const double before = number(point, c);
@@ -102,7 +116,7 @@ struct point_builder {
   void set_from_text(column_id c, std::string_view text, std::string_view field) {
     const column& k = info(c);
     if (k.type == column_type::text) return set_text(c, text, field);
-    text = trim(text);
+    if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t')) text = trim(text);
     if (text.empty()) return;
     if (k.type == column_type::boolean) {
       if (const auto b = parse_bool(text)) return set_number(c, *b ? 1.0 : 0.0, field);

@@ -42,7 +42,7 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 /// '+' allowed, surrounding blanks ignored; "-0" reads as 0. Nothing for anything else, and
 /// nothing for a finite spelling that overflows (1e999 is not a number a harness measured).
 inline std::optional<double> parse_double(std::string_view s) noexcept {
-  s = trim(s);
+  if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t')) s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   double d = 0;
@@ -60,9 +60,10 @@ inline std::optional<double> parse_double(std::string_view s) noexcept {
 
 /// An integral double within int64 as an integer, or nothing.
 inline std::optional<std::int64_t> integral(double d) noexcept {
-  if (!std::isfinite(d) || d != std::floor(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
-    return std::nullopt;
-  return static_cast<std::int64_t>(d);
+  if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return std::nullopt;  // NaN too
+  const auto i = static_cast<std::int64_t>(d);
+  if (static_cast<double>(i) != d) return std::nullopt;
+  return i;
 }
 
 inline std::optional<bool> parse_bool(std::string_view s) noexcept {
