@@ -47,6 +47,7 @@
 #include "inferlens/detail/point_builder.hpp"
 #include "inferlens/detail/text.hpp"
 #include "inferlens/error.hpp"
+#include "inferlens/models.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/result_table.hpp"
 #include "inferlens/version.hpp"
@@ -146,21 +147,6 @@ inline std::string run_from_name(std::string_view name) {
   };
   if (std::string run = run_prefix(path.filename().string(), false); !run.empty()) return run;
   return run_prefix(path.parent_path().filename().string(), true);
-}
-
-/// The base model from a checkpoint name or path: without directories, the organisation, a
-/// Hugging Face cache's "models--org--name/snapshots/<hash>" wrapping, or a trailing '/'.
-inline std::string base_model_name(std::string_view raw) {
-  std::string s(trim(raw));
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  if (const auto at = s.find("models--"); at != std::string::npos) {  // HF cache layout
-    std::string rest = s.substr(at + 8);
-    if (const auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
-    if (const auto sep = rest.rfind("--"); sep != std::string::npos) rest = rest.substr(sep + 2);
-    return rest;
-  }
-  if (const auto slash = s.rfind('/'); slash != std::string::npos) s = s.substr(slash + 1);
-  return s;
 }
 
 inline std::string_view expectation(file_format f) noexcept {
@@ -295,10 +281,12 @@ inline void row_sink::add(point_builder& b, file_format f, std::string_view name
     for (const auto& [c, value] : options->set)
       if (!b.has(c)) b.set_from_text(c, value, name_of(c));
   check_consistency(b);
-  // The model: `model` is canonical, `model_raw` as written. A source that writes one name gives
-  // the raw one; the canonical one is its base name.
+  // The model: `model` is canonical, `model_raw` as written (InferenceMAX's `model` is the
+  // checkpoint). Either way the canonical name goes through the shipped identities.
+  const bool raw_model = f == file_format::inferencemax_agg && !b.has(cols::model_raw);
   if (p.model_raw.empty()) p.model_raw = p.model;
-  if (p.model.empty() || f == file_format::inferencemax_agg || f == file_format::vllm_client) p.model = base_model_name(p.model_raw);
+  if (raw_model || !b.has(cols::model)) p.model = canonical_model(p.model_raw, p.model_prefix);
+  else p.model = canonical_model(p.model, p.model_prefix);
   if (f == file_format::inferencemax_agg && p.run.empty()) p.run = run_from_name(name);
   if (p.source.empty()) p.source = std::string(name);
   if (!p.source_row && b.row) p.source_row = static_cast<std::int64_t>(*b.row);

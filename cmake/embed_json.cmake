@@ -1,0 +1,29 @@
+# Writes a C++ header holding a JSON data file verbatim, so the library needs no file at run time:
+#   cmake -DIN=data/models.json -DOUT=include/inferlens/detail/models_data.hpp -DNAME=models_json -P cmake/embed_json.cmake
+# The generated header is committed; a test regenerates it and fails when it differs, so the data
+# file stays the one source of truth.
+foreach(var IN ITEMS IN OUT NAME)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "embed_json.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+file(READ "${IN}" content)
+string(FIND "${content}" ")inferlens_json\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${IN} contains the raw-string delimiter )inferlens_json\"")
+endif()
+get_filename_component(source_name "${IN}" NAME)
+file(WRITE "${OUT}" "// Generated from data/${source_name} by cmake/embed_json.cmake; tests/CMakeLists.txt checks that it
+// matches the data file. Do not edit: edit the data file and regenerate.
+#pragma once
+
+#include <string_view>
+
+#include \"inferlens/version.hpp\"
+
+INFERLENS_BEGIN_NAMESPACE
+namespace detail {
+inline constexpr std::string_view ${NAME} = R\"inferlens_json(${content})inferlens_json\";
+}  // namespace detail
+INFERLENS_END_NAMESPACE
+")
