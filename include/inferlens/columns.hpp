@@ -290,6 +290,10 @@ inline column_id find_column(std::string_view name, std::string_view what = "col
   throw input_error({"", std::nullopt, std::nullopt, std::string(name)}, message);
 }
 
+/// A number written in full ("1.95", "2e3", "inf", "-0" as 0), or nothing: the library's one
+/// number parser (a finite spelling that overflows a double is not a number).
+inline std::optional<double> parse_number(std::string_view s) noexcept { return detail::parse_double(s); }
+
 // ---------------------------------------------------------------------------------------------
 // Values of a point's columns
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 
 #include "inferlens/columns.hpp"
 #include "inferlens/error.hpp"
+#include "inferlens/models.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 
@@ -361,11 +362,14 @@ class result_table {
     return select(std::move(keep));
   }
 
-  /// The rows whose column equals the value: text exactly, numbers numerically (a value that is
-  /// not a number matches nothing in a numeric column), booleans as true/false/1/0.
+  /// The rows whose column equals the value: text exactly (the model by any of its spellings),
+  /// numbers numerically (a value that is not a number matches nothing in a numeric column),
+  /// booleans as true/false/1/0.
   result_table where(column_id c, std::string_view value) const {
     const column& k = info(c);
     if (k.type == column_type::text) {
+      std::string canonical;
+      if (c == cols::model) value = canonical = canonical_model(value);  // any spelling of the model
       const auto code = data_->columns[index_of(c)].dictionary.find(value);
       if (!code) return select({});
       return filter([&](const row_view& r) { return data_->code(storage_row(r.position()), c) == *code; });

@@ -1,0 +1,158 @@
+// nlohmann::json hooks for the library's types, found by ADL (`nlohmann::json j = point;`,
+// `j.get<benchmark_point>()`), and a frontier set as one JSON document. Separate from the
+// umbrella header: it needs nlohmann/json, which the analytics core does not.
+#pragma once
+
+#include <cmath>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "inferlens/columns.hpp"
+#include "inferlens/detail/json.hpp"
+#include "inferlens/detail/point_builder.hpp"
+#include "inferlens/error.hpp"
+#include "inferlens/frontier.hpp"
+#include "inferlens/record.hpp"
+#include "inferlens/result_table.hpp"
+#include "inferlens/version.hpp"
+#include "inferlens/write.hpp"
+
+INFERLENS_BEGIN_NAMESPACE
+
+namespace detail {
+inline nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+inline json_value scanner_value(const nlohmann::json& j, std::string& spelling) {
+  json_value v;
+  using K = json_value::kind;
+  switch (j.type()) {
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded: break;
+    case nlohmann::json::value_t::boolean: v.type = K::boolean, v.boolean = j.get<bool>(); break;
+    case nlohmann::json::value_t::number_integer: v.type = K::integer, v.integer = j.get<std::int64_t>(); break;
+    case nlohmann::json::value_t::number_unsigned: {
+      const auto u = j.get<std::uint64_t>();
+      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        v.type = K::integer, v.integer = static_cast<std::int64_t>(u);
+      else
+        v.type = K::real, v.real = static_cast<double>(u);
+      break;
+    }
+    case nlohmann::json::value_t::number_float: v.type = K::real, v.real = j.get<double>(); break;
+    case nlohmann::json::value_t::string: v.type = K::string, v.text = j.get_ref<const std::string&>(); break;
+    case nlohmann::json::value_t::object: v.type = K::object; break;
+    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::binary: v.type = K::array; break;
+  }
+  if (v.type == K::real) {
+    spelling = shortest(v.real);
+    v.text = spelling;
+  }
+  return v;
+}
+}  // namespace detail
+
+// --- points, tables, files ---------------------------------------------------------------------
+
+/// A point as the library's JSON object (write.hpp's to_json_text, as a tree).
+inline void to_json(nlohmann::json& j, const benchmark_point& p) { j = nlohmann::json::parse(to_json_text(p)); }
+
+/// A point from an object keyed by column names or aliases (seconds): strict like the readers,
+/// errors name the key (file "<json>"). Unknown keys are ignored; derive() is not applied, so it
+/// inverts to_json.
+inline void from_json(const nlohmann::json& j, benchmark_point& p) {
+  detail::point_builder b("<json>");
+  b.start(std::nullopt);
+  if (!j.is_object()) b.fail("", "expected a JSON object (one result row), got " + std::string(j.type_name()));
+  const auto& keys = detail::row_keys();
+  std::string spelling;
+  for (const auto& [key, value] : j.items()) {
+    const detail::key_action* a = keys.find(key);
+    if (a && a->kind != detail::key_kind::ignore) detail::apply_key(b, *a, detail::scanner_value(value, spelling), key);
+  }
+  p = std::move(b.point);
+}
+
+/// A point as raw vLLM client JSON (write.hpp's to_vllm_client_text, as a tree).
+inline nlohmann::json to_vllm_client_json(const benchmark_point& p) { return nlohmann::json::parse(to_vllm_client_text(p)); }
+
+inline void to_json(nlohmann::json& j, const source_file& f) {
+  j = {{"path", f.path}, {"format", f.format}, {"rows", f.rows}};
+  if (!f.error.empty()) j["error"] = f.error;
+  if (!f.notes.empty()) j["notes"] = f.notes;
+}
+
+// --- frontiers ---------------------------------------------------------------------------------
+
+inline void to_json(nlohmann::json& j, const skipped_rows& s) {
+  j = {{"reason", s.reason}, {"rows", s.rows}, {"sources", s.sources}};
+}
+
+inline void to_json(nlohmann::json& j, const system_key& k) {
+  j = nlohmann::json::object();
+  for (std::size_t i = 0; i < k.columns().size(); ++i) {
+    const cell& v = k.values()[i];
+    if (const double* d = std::get_if<double>(&v)) j[std::string(name_of(k.columns()[i]))] = detail::number_or_null(*d);
+    else if (const auto* n = std::get_if<std::int64_t>(&v)) j[std::string(name_of(k.columns()[i]))] = *n;
+    else if (const bool* b = std::get_if<bool>(&v)) j[std::string(name_of(k.columns()[i]))] = *b;
+    else if (const std::string* s = std::get_if<std::string>(&v)) j[std::string(name_of(k.columns()[i]))] = *s;
+    else j[std::string(name_of(k.columns()[i]))] = nullptr;
+  }
+}
+
+inline void to_json(nlohmann::json& j, const operating_point& op) {
+  using detail::number_or_null;
+  j = {{"x", number_or_null(op.x)},
+       {"y", number_or_null(op.y)},
+       {"tput_per_gpu", number_or_null(op.tput_per_gpu)},
+       {"input_tput_per_gpu", number_or_null(op.input_tput_per_gpu)},
+       {"output_tput_per_gpu", number_or_null(op.output_tput_per_gpu)},
+       {"interpolation", op.kind == interpolation::linear ? "linear" : "steffen"}};
+  if (op.priced()) {
+    j["usd_per_mtok"] = number_or_null(op.usd_per_mtok);
+    j["usd_per_mtok_input"] = number_or_null(op.usd_per_mtok_input);
+    j["usd_per_mtok_output"] = number_or_null(op.usd_per_mtok_output);
+    j["tokens_per_usd"] = number_or_null(op.tokens_per_usd);
+    j["tok_per_s_per_mw"] = number_or_null(op.tok_per_s_per_mw);
+    j["j_per_token"] = number_or_null(op.j_per_token);
+    j["pricing"] = {{"accelerator", op.price->accelerator},
+                    {"usd_per_gpu_hour", op.price->usd_per_gpu_hour},
+                    {"kw_per_gpu", op.price->kw_per_gpu},
+                    {"cost_source", op.price->cost_source},
+                    {"power_source", op.price->power_source}};
+  } else if (!op.unpriced_reason.empty()) {
+    j["unpriced"] = op.unpriced_reason;
+  }
+}
+
+/// One system: key, name, frontier points (x, y and the whole row), values at `at`.
+inline nlohmann::json system_json(const system_frontier& s, std::span<const double> at) {
+  nlohmann::json j = {{"name", s.name()}, {"key", s.key()}, {"points", s.rows().size()}, {"skipped", s.skipped()}};
+  j["frontier"] = nlohmann::json::array();
+  const auto xs = s.curve().xs(), ys = s.curve().ys();
+  for (std::size_t i = 0; i < s.points().size(); ++i)
+    j["frontier"].push_back({{"x", xs[i]}, {"y", ys[i]}, {"row", s.points()[i]}});
+  j["at"] = nlohmann::json::array();
+  for (double x : at) {
+    if (const auto op = s.at(x)) j["at"].push_back(*op);
+    else j["at"].push_back({{"x", x}, {"y", nullptr}});
+  }
+  return j;
+}
+
+/// A frontier set as one document: the spec, every system, what was skipped and why.
+inline nlohmann::json frontier_json(const frontier_set& set, std::span<const double> at = {}) {
+  nlohmann::json j = {{"x", name_of(set.spec().x)}, {"y", name_of(set.spec().y)}, {"rows", set.rows()},
+                      {"rows_on_frontiers", set.rows_on_frontiers()}, {"skipped", set.skipped()}};
+  j["group_by"] = nlohmann::json::array();
+  for (column_id c : set.spec().group_by) j["group_by"].push_back(name_of(c));
+  j["systems"] = nlohmann::json::array();
+  for (const system_frontier& s : set) j["systems"].push_back(system_json(s, at));
+  return j;
+}
+
+// --- economics (pricing.hpp, tco.hpp, site.hpp) -------------------------------------------------
+
+INFERLENS_END_NAMESPACE
