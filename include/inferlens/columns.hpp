@@ -432,6 +432,18 @@ inline constexpr column_id derived_columns[] = {
     cols::median_intvty,       cols::p90_intvty,       cols::p99_intvty,         cols::p999_intvty,
     cols::failed};
 
+/// The columns derive() reads: it computes derived_columns from these alone.
+inline constexpr column_id derive_inputs[] = {
+    cols::hw,           cols::accelerator,      cols::multinode,       cols::tp,
+    cols::pp,           cols::pcp,              cols::num_gpus,        cols::num_prompts,
+    cols::completed,    cols::failed,           cols::prefill_num_workers, cols::prefill_tp,
+    cols::prefill_pp,   cols::prefill_pcp,      cols::prefill_gpus,    cols::decode_num_workers,
+    cols::decode_tp,    cols::decode_pp,        cols::decode_pcp,      cols::decode_gpus,
+    cols::total_token_throughput, cols::output_throughput, cols::input_throughput, cols::tput_per_gpu,
+    cols::output_tput_per_gpu, cols::input_tput_per_gpu, cols::mean_tpot, cols::median_tpot,
+    cols::p90_tpot,     cols::p99_tpot,         cols::p999_tpot,       cols::mean_intvty,
+    cols::median_intvty, cols::p90_intvty,      cols::p99_intvty,      cols::p999_intvty};
+
 /// The columns one system is identified by on the InferenceMAX dashboard: a system on a workload.
 inline constexpr column_id system_columns[] = {cols::model,       cols::isl,       cols::osl,          cols::precision,
                                                cols::accelerator, cols::framework, cols::spec_decoding};

@@ -73,7 +73,7 @@ class text_dictionary {
 struct column_store {
   std::vector<double> numbers;        // numeric columns
   std::vector<std::uint32_t> codes;   // text columns
-  text_dictionary dictionary;
+  std::unique_ptr<text_dictionary> dictionary;  // text columns, once they hold a value
 };
 
 template <class T>
@@ -90,6 +90,7 @@ inline constexpr bool false_when_absent[] = {
 /// The immutable column store a table views.
 struct table_storage {
   std::size_t rows = 0;
+  std::size_t expected_rows = 0;  ///< a reader's estimate: columns reserve this much once
   std::vector<column_store> columns = std::vector<column_store>(point_column_count);
 
   double number(std::size_t row, column_id c) const noexcept {
@@ -102,7 +103,7 @@ struct table_storage {
   std::string_view text(std::size_t row, column_id c) const noexcept {
     const std::size_t i = index_of(c);
     if (i >= point_column_count || columns[i].codes.empty()) return {};
-    return columns[i].dictionary.decode(columns[i].codes[row]);
+    return columns[i].dictionary->decode(columns[i].codes[row]);
   }
   std::uint32_t code(std::size_t row, column_id c) const noexcept {
     const auto& v = columns[index_of(c)].codes;
@@ -116,10 +117,10 @@ struct table_storage {
 };
 
 // Appending one point: straight-line code over every column (no per-column dispatch).
-inline void put(column_store& c, std::size_t rows, double v) {
+inline void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0) {
   if (!std::isnan(v)) {
     if (c.numbers.empty()) {
-      c.numbers.reserve(std::max<std::size_t>(64, rows + 1));
+      c.numbers.reserve(std::max<std::size_t>({64, rows + 1, expected}));
       c.numbers.assign(rows, missing);
     }
     c.numbers.push_back(v);
@@ -127,28 +128,29 @@ inline void put(column_store& c, std::size_t rows, double v) {
     c.numbers.push_back(missing);
   }
 }
-inline void put(column_store& c, std::size_t rows, const std::string& s) {
+inline void put(column_store& c, std::size_t rows, const std::string& s, std::size_t expected = 0) {
   if (!s.empty()) {
     if (c.codes.empty()) {
-      c.codes.reserve(std::max<std::size_t>(64, rows + 1));
+      if (!c.dictionary) c.dictionary = std::make_unique<text_dictionary>();
+      c.codes.reserve(std::max<std::size_t>({64, rows + 1, expected}));
       c.codes.assign(rows, 0);
     }
-    c.codes.push_back(c.dictionary.encode(s));
+    c.codes.push_back(c.dictionary->encode(s));
   } else if (!c.codes.empty()) {
     c.codes.push_back(0);
   }
 }
 template <class T>
-void put(column_store& c, std::size_t rows, const T& member) {
+void put(column_store& c, std::size_t rows, const T& member, std::size_t expected = 0) {
   if constexpr (is_plain_bool<T>) {
-    if (member || !c.numbers.empty()) put(c, rows, member ? 1.0 : 0.0);  // false is the default
+    if (member || !c.numbers.empty()) put(c, rows, member ? 1.0 : 0.0, expected);  // false is the default
   } else {
-    put(c, rows, number_of(member));
+    put(c, rows, number_of(member), expected);
   }
 }
 
 inline void fetch(const column_store& c, std::size_t row, std::string& member) {
-  if (!c.codes.empty()) assign_text(member, c.dictionary.decode(c.codes[row]));
+  if (!c.codes.empty()) assign_text(member, c.dictionary->decode(c.codes[row]));
 }
 template <class T>
 void fetch(const column_store& c, std::size_t row, T& member) {
@@ -170,7 +172,7 @@ inline void append_point(table_storage& s, const benchmark_point& p, std::span<c
     column_store& store = s.columns[index_of(c)];
     switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
-  case column_id::id: put(store, s.rows, p.member); break;
+  case column_id::id: put(store, s.rows, p.member, s.expected_rows); break;
       INFERLENS_POINT_COLUMNS(INFERLENS_X)
 #undef INFERLENS_X
       default: break;
@@ -265,7 +267,7 @@ struct source_file {
 
 class result_table {
  public:
-  result_table() : data_(std::make_shared<detail::table_storage>()) {}
+  result_table() : data_(empty_storage()) {}
 
   /// A table of these points, stored as given (readers apply derive() before).
   explicit result_table(std::span<const benchmark_point> points) : result_table() {
@@ -370,7 +372,10 @@ class result_table {
     if (k.type == column_type::text) {
       std::string canonical;
       if (c == cols::model) value = canonical = canonical_model(value);  // any spelling of the model
-      const auto code = data_->columns[index_of(c)].dictionary.find(value);
+      const auto& dictionary = data_->columns[index_of(c)].dictionary;
+      std::optional<std::uint32_t> code;
+      if (value.empty()) code = 0;
+      else if (dictionary) code = dictionary->find(value);
       if (!code) return select({});
       return filter([&](const row_view& r) { return data_->code(storage_row(r.position()), c) == *code; });
     }
@@ -483,6 +488,11 @@ class result_table {
   }
 
  private:
+  static const std::shared_ptr<const detail::table_storage>& empty_storage() {
+    static const std::shared_ptr<const detail::table_storage> empty = std::make_shared<detail::table_storage>();
+    return empty;
+  }
+
   result_table select(std::vector<std::uint32_t> storage_rows) const {
     result_table out;
     out.data_ = data_;

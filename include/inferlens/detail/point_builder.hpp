@@ -4,6 +4,8 @@
 // harness's keys onto columns.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <bitset>
 #include <cmath>
 #include <cstddef>
@@ -55,6 +57,71 @@ inline std::string check_number(column_id c, double v) {
   if (k.rule == value_rule::positive && !(v > 0)) return "must be positive, got " + shortest(v);
   if (k.rule == value_rule::non_negative && v < 0) return "must not be negative, got " + shortest(v);
   return {};
+}
+
+/// Reads a CSV cell or a vLLM --metadata string as a number of a numeric column (booleans as
+/// true/false/1/0; "1024.0" as pandas writes int columns with gaps). Returns false when there is
+/// no value (an empty cell) and sets `out`; throws nothing: a bad value gives `message`.
+inline bool read_number_text(column_id c, std::string_view text, double& out, std::string& message) {
+  message.clear();
+  if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t')) text = trim(text);
+  if (text.empty()) return false;
+  const column& k = info(c);
+  if (k.type == column_type::boolean) {
+    if (const auto b = parse_bool(text)) {
+      out = *b ? 1.0 : 0.0;
+      return true;
+    }
+    message = "expected true or false, got " + quote_excerpt(text);
+    return false;
+  }
+  if (const auto d = parse_double(text)) {
+    out = *d;
+    if (!number_fits(c, out)) message = check_number(c, out);
+    return true;
+  }
+  if (c == cols::request_rate && text == "trace") return false;  // SGLang trace replay: no nominal rate
+  const bool overflowing =
+      text.find_first_of("eE") != std::string_view::npos && text.find_first_not_of("+-.0123456789eE") == std::string_view::npos;
+  message = std::string(k.type == column_type::integer ? "expected a whole number" : "expected a number") + ", got " +
+            quote_excerpt(text) + (overflowing ? " (it overflows a double)" : "");
+  return false;
+}
+
+/// Figures that contradict each other. `v(c)`: a column's value in the row (NaN when missing);
+/// `fail(field, message)` reports (and throws).
+template <class Value, class Fail>
+void check_consistency(const Value& v, const Fail& fail) {
+  const auto has = [&](column_id c) { return !std::isnan(v(c)); };
+  // within rounding: files print figures to a few decimals
+  const auto near = [](double a, double c) { return std::abs(a - c) <= 1e-3 * std::max({1.0, std::abs(a), std::abs(c)}); };
+  const double total = v(cols::total_token_throughput), out = v(cols::output_throughput), in = v(cols::input_throughput);
+  if (total < out && !near(total, out))
+    fail("total_token_throughput", "is below output_throughput (" + shortest(out) + "): total = input + output tokens/s");
+  if (has(cols::input_throughput) && has(cols::output_throughput) && has(cols::total_token_throughput) && !near(in + out, total))
+    fail("input_throughput", "input_throughput " + shortest(in) + " + output_throughput " + shortest(out) +
+                                 " differ from total_token_throughput " + shortest(total));
+  const bool pools = v(cols::multinode) == 1.0 || has(cols::prefill_gpus) || has(cols::decode_gpus) ||
+                     has(cols::prefill_num_workers) || has(cols::decode_num_workers);
+  const double per = v(cols::tput_per_gpu), out_per = v(cols::output_tput_per_gpu), in_per = v(cols::input_tput_per_gpu);
+  if (!pools && has(cols::tput_per_gpu)) {  // one denominator: the per-GPU figures add up too
+    if (out_per > per && !near(out_per, per))
+      fail("output_tput_per_gpu", "is above tput_per_gpu (" + shortest(per) + ") on a single-node point");
+    if (has(cols::output_tput_per_gpu) && has(cols::input_tput_per_gpu) && !near(in_per + out_per, per))
+      fail("input_tput_per_gpu", "input_tput_per_gpu " + shortest(in_per) + " + output_tput_per_gpu " + shortest(out_per) +
+                                     " differ from tput_per_gpu " + shortest(per));
+  }
+  if (v(cols::completed) > v(cols::num_prompts))
+    fail("completed", "is above num_prompts (" + shortest(v(cols::num_prompts)) + ")");
+  const auto whole = [&](column_id c, std::int64_t dflt) -> std::optional<std::int64_t> {
+    return has(c) ? integral(v(c)) : std::optional<std::int64_t>(dflt);
+  };
+  if (!pools && has(cols::tp) && !checked_product(whole(cols::tp, 1), whole(cols::pp, 1), whole(cols::pcp, 1)))
+    fail("tp", "tp × pp × pcp overflows a 64-bit GPU count");
+  for (auto [workers, tp, pp, pcp] : {std::array{cols::prefill_num_workers, cols::prefill_tp, cols::prefill_pp, cols::prefill_pcp},
+                                      std::array{cols::decode_num_workers, cols::decode_tp, cols::decode_pp, cols::decode_pcp}})
+    if (has(workers) && has(tp) && !checked_product(whole(workers, 1), whole(tp, 1), whole(pp, 1), whole(pcp, 1)))
+      fail(name_of(workers), "workers × tp × pp × pcp overflows a 64-bit GPU count");
 }
 
 /// Collects the fields of one row, checking each as it arrives and naming it in errors.
@@ -114,18 +181,12 @@ struct point_builder {
   /// Sets a column from text as CSV cells and vLLM --metadata strings spell values; empty is
   /// missing. Numbers may be written "1024.0" (as pandas writes int columns with gaps).
   void set_from_text(column_id c, std::string_view text, std::string_view field) {
-    const column& k = info(c);
-    if (k.type == column_type::text) return set_text(c, text, field);
-    if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t')) text = trim(text);
-    if (text.empty()) return;
-    if (k.type == column_type::boolean) {
-      if (const auto b = parse_bool(text)) return set_number(c, *b ? 1.0 : 0.0, field);
-      fail(field, "expected true or false, got " + quote_excerpt(text));
-    }
-    if (const auto d = parse_double(text)) return set_number(c, *d, field);
-    if (c == cols::request_rate && text == "trace") return;  // SGLang trace replay: no nominal rate
-    fail(field, std::string(k.type == column_type::integer ? "expected a whole number" : "expected a number") +
-                    ", got " + quote_excerpt(text) + (looks_overflowing(text) ? " (it overflows a double)" : ""));
+    if (info(c).type == column_type::text) return set_text(c, text, field);
+    double v = 0;
+    std::string message;
+    const bool value = read_number_text(c, text, v, message);
+    if (!message.empty()) fail(field, message);
+    if (value) set_number(c, v, field);
   }
 
   /// Sets a column from a JSON value. `typed`: the source writes this key with its JSON type
@@ -180,10 +241,6 @@ struct point_builder {
 
   void set_number_unchecked(column_id c, double v) noexcept { inferlens::set_number(point, c, v); }
 
- private:
-  static bool looks_overflowing(std::string_view s) noexcept {
-    return s.find_first_of("eE") != std::string_view::npos && s.find_first_not_of("+-.0123456789eE") == std::string_view::npos;
-  }
 };
 
 // ---------------------------------------------------------------------------------------------
