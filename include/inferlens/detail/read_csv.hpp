@@ -1,0 +1,301 @@
+// The CSV reader: records go straight into the column store, block by block (a large file is
+// never held whole), with the same checks as every other reader.
+#pragma once
+
+#include <algorithm>
+#include <bitset>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "inferlens/columns.hpp"
+#include "inferlens/detail/csv_reader.hpp"
+#include "inferlens/detail/point_builder.hpp"
+#include "inferlens/detail/read_rows.hpp"
+#include "inferlens/detail/text.hpp"
+#include "inferlens/error.hpp"
+#include "inferlens/formats.hpp"
+#include "inferlens/models.hpp"
+#include "inferlens/record.hpp"
+#include "inferlens/result_table.hpp"
+#include "inferlens/version.hpp"
+
+INFERLENS_BEGIN_NAMESPACE
+namespace detail {
+
+/// The CSV header: each field's column (or none), checked.
+struct csv_header {
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::vector<std::string> names;
+  std::vector<std::size_t> column_of;  // header field -> column index, or none
+
+  csv_header(const std::vector<std::string_view>& fields, std::string_view file, const load_options* o) {
+    std::vector<std::size_t> header_of(point_column_count, none);
+    bool any = false;
+    for (std::string_view h : fields) names.emplace_back(trim(h));
+    column_of.assign(names.size(), none);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      std::optional<column_id> c;
+      if (o)
+        for (const auto& [theirs, ours] : o->map)
+          if (iequals(theirs, names[i])) c = ours;
+      if (!c) c = lookup_column(names[i]);
+      if (!c || info(*c).economic()) continue;
+      const std::size_t index = index_of(*c);
+      if (header_of[index] != none)
+        throw input_error(input_location{std::string(file), {}, {}, names[i]},
+                          "names the same column as '" + names[header_of[index]] + "' (" + std::string(name_of(*c)) + ")");
+      header_of[index] = i;
+      column_of[i] = index;
+      any = true;
+    }
+    if (!any) {
+      std::string message = "no known column in the header row; it has: ";
+      for (std::size_t i = 0; i < names.size() && i < 12; ++i) message += (i ? ", " : "") + quote_excerpt(names[i]);
+      if (names.size() > 12) message += ", ...";
+      std::vector<std::string_view> near;
+      for (const auto& n : names)
+        for (std::string_view s : nearest_columns(n, 1))
+          if (std::find(near.begin(), near.end(), s) == near.end()) near.push_back(s);
+      if (!near.empty()) message += "; nearest known names: " + join(near);
+      message += " (map a header onto a column with load_options::map, e.g. \"Their Name\" -> tput_per_gpu)";
+      throw input_error(input_location{std::string(file), {}, {}, {}}, message);
+    }
+  }
+};
+
+/// Fills derive()'s columns for rows [first, rows) of a store, one reused point at a time: only
+/// the columns derive() reads are loaded, only the ones it fills are stored.
+inline void derive_rows(table_storage& s, std::size_t first) {
+  std::vector<column_id> inputs;
+  for (column_id c : derive_inputs)
+    if (s.present(c)) inputs.push_back(c);
+  benchmark_point p;
+  for (std::size_t r = first; r < s.rows; ++r) {
+    p = benchmark_point{};
+    for (column_id c : inputs) {
+      if (info(c).type == column_type::text) set_text(p, c, s.text(r, c));
+      else set_number(p, c, s.number(r, c));
+    }
+    derive(p);
+    for (column_id c : derived_columns) {
+      column_store& store = s.columns[index_of(c)];
+      if (info(c).type == column_type::text) {
+        const std::string_view v = text(p, c);
+        if (v.empty() || v == s.text(r, c)) continue;
+        if (store.codes.empty()) {
+          if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
+          store.codes.assign(s.rows, 0);
+        }
+        store.codes[r] = store.dictionary->encode(v);
+        continue;
+      }
+      const double v = number(p, c);
+      if (std::isnan(v)) continue;
+      if (store.numbers.empty()) store.numbers.assign(s.rows, missing);
+      store.numbers[r] = v;
+    }
+  }
+}
+
+/// The CSV path: records go straight into the column store (no point per row), checked as the
+/// point path checks them; derived columns are filled once the file is read.
+struct csv_parser {
+  std::string_view name;
+  row_sink& sink;
+  table_storage& s;
+  csv_reader in;
+  std::vector<std::string_view> fields;
+  std::optional<csv_header> header;
+  std::size_t record = 0;
+  std::size_t first_row;
+  std::vector<double> records;  // the record number of each row read
+  std::string message;
+  bool throughput_in_header = false;
+  std::vector<std::size_t> others;  // columns present in the store (earlier files) but not in this header
+
+  static constexpr column_id throughputs[] = {cols::total_token_throughput, cols::output_throughput, cols::input_throughput,
+                                               cols::tput_per_gpu, cols::output_tput_per_gpu, cols::input_tput_per_gpu};
+
+  csv_parser(std::string_view file, row_sink& sink_) : name(file), sink(sink_), s(*sink_.storage), first_row(s.rows) {}
+
+  [[noreturn]] void fail(std::string_view field, const std::string& m) const {
+    throw input_error(input_location{std::string(name), record, std::nullopt, std::string(field)}, m);
+  }
+
+  // The value of column c in the row being read (NaN when missing or not there yet).
+  double value(column_id c) const noexcept {
+    const auto& v = s.columns[index_of(c)].numbers;
+    if (v.size() > s.rows) return v[s.rows];
+    return false_when_absent[index_of(c)] ? 0.0 : missing;
+  }
+
+  void read_header() {
+    header.emplace(fields, name, sink.options);
+    for (std::size_t i = 0; i < point_column_count; ++i)
+      if (s.present(static_cast<column_id>(i)) &&
+          std::find(header->column_of.begin(), header->column_of.end(), i) == header->column_of.end())
+        others.push_back(i);
+    for (column_id c : throughputs)
+      if (std::find(header->column_of.begin(), header->column_of.end(), index_of(c)) != header->column_of.end())
+        throughput_in_header = true;
+  }
+
+  void read_record() {
+    ++record;
+    if (fields.size() != header->names.size())
+      fail("", "has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(header->names.size()));
+    const std::size_t r = s.rows;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::size_t index = header->column_of[i];
+      if (index == csv_header::none) continue;
+      const auto c = static_cast<column_id>(index);
+      column_store& store = s.columns[index];
+      if (info(c).type == column_type::text) {
+        const std::string_view t = fields[i];
+        std::uint32_t code = 0;
+        if (!t.empty()) {
+          if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
+          const std::size_t known = store.dictionary->size();
+          code = store.dictionary->encode(t);
+          if (store.dictionary->size() != known)  // a new value: check it once
+            if (const std::size_t bad = invalid_utf8_at(t); bad != std::string_view::npos)
+              fail(header->names[i], "invalid UTF-8 at byte " + std::to_string(bad) + " of the value " + quote_excerpt(t));
+        }
+        if (code != 0 || !store.codes.empty()) {
+          if (store.codes.empty()) {
+            store.codes.reserve(std::max(r + 1, s.expected_rows));
+            store.codes.assign(r, 0);
+          }
+          store.codes.push_back(code);
+        }
+        continue;
+      }
+      double v = missing;
+      if (!read_number_text(c, fields[i], v, message)) v = missing;
+      if (!message.empty()) fail(header->names[i], message);
+      put(store, r, v, s.expected_rows);
+    }
+    if (!throughput_in_header || std::none_of(std::begin(throughputs), std::end(throughputs),
+                                              [&](column_id c) { return !std::isnan(value(c)); })) {
+      std::vector<std::string_view> names;
+      for (column_id c : throughputs) names.push_back(name_of(c));
+      fail(name_of(throughputs[0]), "missing: expected " + join_or(names));
+    }
+    check_consistency([&](column_id c) { return value(c); }, [&](std::string_view field, const std::string& m) { fail(field, m); });
+    records.push_back(static_cast<double>(record));
+    // every column present in the store has a value for this row
+    for (std::size_t i : others) {
+      column_store& c = s.columns[i];
+      if (!c.numbers.empty()) c.numbers.push_back(false_when_absent[i] ? 0.0 : missing);
+      if (!c.codes.empty()) c.codes.push_back(0);
+    }
+    ++s.rows;
+  }
+
+  // What the point path does per row, done per column once every record is in.
+  void finish() {
+    const std::size_t first = first_row, rows = s.rows;
+    const auto column = [&](column_id c) -> column_store& { return s.columns[index_of(c)]; };
+    const auto text_column = [&](column_id c) -> column_store& {
+      column_store& store = column(c);
+      if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
+      if (store.codes.empty()) store.codes.assign(rows, 0);
+      return store;
+    };
+    // values the files lack
+    if (sink.options)
+      for (const auto& [c, text] : sink.options->set) {
+        if (info(c).type == column_type::text) {
+          column_store& store = text_column(c);
+          const std::uint32_t code = store.dictionary->encode(text);
+          for (std::size_t r = first; r < rows; ++r)
+            if (store.codes[r] == 0) store.codes[r] = code;
+          continue;
+        }
+        double v = missing;
+        if (!read_number_text(c, text, v, message) || !message.empty())
+          throw input_error(input_location{std::string(name), std::nullopt, std::nullopt, std::string(name_of(c))},
+                            message.empty() ? "no value to set" : message);
+        column_store& store = column(c);
+        if (store.numbers.empty()) store.numbers.assign(rows, missing);
+        for (std::size_t r = first; r < rows; ++r)
+          if (std::isnan(store.numbers[r])) store.numbers[r] = v;
+      }
+    // provenance
+    if (rows > first) {
+      column_store& src = text_column(cols::source);
+      const std::uint32_t code = src.dictionary->encode(name);
+      for (std::size_t r = first; r < rows; ++r)
+        if (src.codes[r] == 0) src.codes[r] = code;
+      column_store& row_no = column(cols::source_row);
+      if (row_no.numbers.empty()) row_no.numbers.assign(rows, missing);
+      for (std::size_t r = first; r < rows; ++r)
+        if (std::isnan(row_no.numbers[r])) row_no.numbers[r] = records[r - first];
+    }
+    // the model: as written in model_raw, canonical in model (per distinct name, not per row)
+    if (s.present(cols::model) && rows > first) {
+      column_store& model = text_column(cols::model);
+      column_store& raw = text_column(cols::model_raw);
+      std::vector<std::uint32_t> canonical(model.dictionary->size(), 0), as_raw(model.dictionary->size(), 0);
+      for (std::size_t r = first; r < rows; ++r) {
+        const std::uint32_t code = model.codes[r];
+        if (code == 0) continue;
+        if (as_raw[code] == 0) {
+          const std::string given(model.dictionary->decode(code));
+          as_raw[code] = raw.dictionary->encode(given);
+          canonical[code] = model.dictionary->encode(canonical_model(given, s.text(r, cols::model_prefix)));
+        }
+        if (raw.codes[r] == 0) raw.codes[r] = as_raw[code];
+        model.codes[r] = canonical[code];
+      }
+    }
+    // the accelerator from the runner label, per distinct label
+    if (s.present(cols::hw) && rows > first) {
+      column_store& hw = column(cols::hw);
+      column_store& acc = text_column(cols::accelerator);
+      std::vector<std::uint32_t> normalised(hw.dictionary->size(), 0);
+      for (std::size_t r = first; r < rows; ++r) {
+        const std::uint32_t code = hw.codes[r];
+        if (code == 0 || acc.codes[r] != 0) continue;
+        if (normalised[code] == 0) normalised[code] = acc.dictionary->encode(normalize_accelerator(hw.dictionary->decode(code)));
+        acc.codes[r] = normalised[code];
+      }
+    }
+    derive_rows(s, first);
+    sink.rows += rows - first;
+  }
+
+  // Parses what the window holds; true at the end of the input.
+  bool feed(std::string_view window, std::size_t base, bool last) {
+    in.window(window, base, last);
+    try {
+      for (;;) {
+        const csv_reader::status st = in.next(fields);
+        if (st == csv_reader::status::need_more) return false;
+        if (st == csv_reader::status::end) {
+          if (!header) fail_empty(name, file_format::csv);
+          finish();
+          return true;
+        }
+        if (!header) read_header();
+        else read_record();
+      }
+    } catch (const csv_syntax_error& e) {
+      throw input_error(input_location{std::string(name), header ? std::optional<std::size_t>(record + 1) : std::nullopt,
+                                       e.byte, {}},
+                        e.message);
+    }
+  }
+};
+
+}  // namespace detail
+INFERLENS_END_NAMESPACE
