@@ -199,6 +199,7 @@ TEST_SUITE("loadgen.e2e") {
     const scenario scenarios[] = {
         {"http_error", [](sim::fault_options& f) { f.http_error.every_nth = 3; }, lg::error_kind::http_status},
         {"reset", [](sim::fault_options& f) { f.reset.every_nth = 3; }, lg::error_kind::connection_reset},
+        // (on a reused connection this looks like a stale keep-alive connection and is retried: see the retry test)
         {"reset at once", [](sim::fault_options& f) { f.reset.every_nth = 3; f.reset_after_chunks = 0; }, lg::error_kind::connection_reset},
         {"truncate mid-event", [](sim::fault_options& f) { f.truncate.every_nth = 3; }, lg::error_kind::truncated},
         {"truncate between events", [](sim::fault_options& f) { f.truncate.every_nth = 3; f.truncate_mid_event = false; }, lg::error_kind::truncated},
@@ -215,6 +216,7 @@ TEST_SUITE("loadgen.e2e") {
       srv.start();
       auto co = client_for(srv);
       co.format = lg::prompt_format::token_ids;  // no probe: the server's request ordinals are ours
+      co.keep_alive = false;                     // a fresh connection each: nothing is retried
       co.timeout.idle = 200ms;
       const auto rr = lg::run(co, closed_plan(12, 3, 32, 12));
       wait_for_traces(srv, 12);
@@ -439,11 +441,13 @@ TEST_SUITE("loadgen.e2e") {
     const std::pair<std::int64_t, std::int64_t> sl[] = {{64, 16}};
     const std::int64_t concs[] = {1, 4};
     const auto points = lg::grid(id, sl, concs);
-    inferlens::result_table table;
+    std::vector<inferlens::benchmark_point> table;
     std::size_t seen = 0;
     lg::sweep_hooks hooks;
-    hooks.table = &table;
-    hooks.on_point = [&](const lg::point_result&) { ++seen; };
+    hooks.on_point = [&](const lg::point_result& r) {
+      ++seen;
+      table.push_back(r.summary.point);
+    };
     const auto results = lg::run_sweep(o, points, hooks);
     srv.stop();
     REQUIRE(results.size() == 2);

@@ -264,13 +264,19 @@ TEST_SUITE("loadgen.recorder") {
     CHECK(itl_c.size() == 2);
   }
 
-  TEST_CASE("no usage: count from content chunks, source recorded, mismatch flagged") {
+  TEST_CASE("no usage: count from content chunks, source recorded, no mismatch from an estimate") {
     std::string body = k_chat_stream;
     body.erase(body.find("data: {\"id\":\"chatcmpl-9\",\"choices\":[],"), body.find("data: [DONE]") - body.find("data: {\"id\":\"chatcmpl-9\",\"choices\":[],"));
-    const auto r = record_stream(body, {}, lg::first_token_rule::content, 5);
+    auto r = record_stream(body, {}, lg::first_token_rule::content, 5);
     CHECK(r.ok());
     CHECK(*r.output_tokens == 3);
     CHECK(r.output_source == lg::token_source::chunks);
+    CHECK_FALSE(r.count_mismatch);  // one token per chunk is a guess: two tokens in a delta are not EOS
+    CHECK(r.chunks[1].tokens == -1);
+    // finish_reason "stop" is the server's own word that it stopped at EOS
+    const std::string stopped = body.replace(body.find("\"length\""), 8, "\"stop\"");
+    r = record_stream(stopped, {}, lg::first_token_rule::content, 5);
+    CHECK(r.finish_reason == "stop");
     CHECK(r.count_mismatch);
   }
 
@@ -495,8 +501,9 @@ TEST_SUITE("loadgen.output") {
     CHECK_FALSE(failed.contains("ttft_ms"));
 
     const auto path = std::filesystem::temp_directory_path() / "inferlens_loadgen_core_requests.jsonl";
+    std::filesystem::remove(path);
     {
-      lg::jsonl_writer w(path, lg::first_token_rule::content, false);
+      lg::jsonl_writer w(path, lg::first_token_rule::content);
       for (const auto& r : recs) w.push(r);
     }
     std::ifstream in(path);

@@ -53,22 +53,29 @@ inline std::string_view to_string(error_kind e) noexcept {
   return names[static_cast<std::size_t>(e)];
 }
 
-/// Where a request's output token count comes from.
+/// Where a request's output token count comes from. All but `chunks` are the server's own count.
 enum class token_source : std::uint8_t {
   none,              ///< unknown (failed request)
-  usage,             ///< the final usage chunk's completion_tokens
-  continuous_usage,  ///< the last per-chunk usage (continuous_usage_stats) when no final usage came
-  chunks,            ///< an estimate: one token per content chunk (the server sent no usage)
+  usage,             ///< a usage chunk (`choices: []`, vLLM/SGLang/TRT-LLM/OpenAI with include_usage)
+  continuous_usage,  ///< per-chunk usage (continuous_usage_stats): the last running total
+  chunks,            ///< an estimate: one token per content chunk (the server sent no count)
+  finish_usage,      ///< usage on the chunk that carries finish_reason (llama.cpp /v1/completions)
+  timings,           ///< llama.cpp's `timings.predicted_n` (its chat stream without include_usage)
 };
+inline constexpr std::size_t token_source_count = 6;
 inline std::string_view to_string(token_source s) noexcept {
   switch (s) {
     case token_source::none: return "none";
     case token_source::usage: return "usage";
     case token_source::continuous_usage: return "continuous_usage";
     case token_source::chunks: return "chunks";
+    case token_source::finish_usage: return "finish_usage";
+    case token_source::timings: return "timings";
   }
   return "none";
 }
+/// True when the count is the server's (exact), false for the chunk estimate.
+constexpr bool is_exact(token_source s) noexcept { return s != token_source::none && s != token_source::chunks; }
 
 /// Which chunk is the "first token".
 enum class first_token_rule {
@@ -85,7 +92,7 @@ struct chunk_stamp {
   /// When the bytes that completed the event arrived: the kernel's receive time of the read that
   /// returned them (kernel_rx_stamps), else steady_clock::now() taken first thing after that read.
   time_point t;
-  std::int32_t tokens = -1;        ///< tokens in the chunk; -1 when the server did not say
+  std::int32_t tokens = -1;        ///< tokens in the chunk; -1 when not known exactly
   std::uint16_t client_delay_us = 0;  ///< kernel stamps: how long the bytes waited for the client (saturates)
   bool content = false;            ///< carried text (see first_token_rule::content)
 };
@@ -101,7 +108,13 @@ struct request_record {
   std::optional<std::int64_t> prompt_tokens;  ///< usage.prompt_tokens
   std::optional<std::int64_t> output_tokens;  ///< see output_source
   token_source output_source = token_source::none;
-  bool count_mismatch = false;  ///< ignore_eos was asked but the server produced a different count
+  /// ignore_eos was asked but the server did not honour it: an exact count other than
+  /// output_len, or finish_reason "stop" (never from the chunk estimate alone).
+  bool count_mismatch = false;
+  std::string finish_reason;       ///< the server's finish_reason ("length", "stop", ...), "" when none came
+  std::string timings;             ///< llama.cpp's per-request `timings` object (JSON text), "" when none came
+  bool continuous_usage = false;   ///< chunks before the last carried usage (continuous_usage_stats honoured)
+  bool eos_only = false;           ///< the only token was EOS (a finish chunk without text): 1 token
 
   time_point scheduled{};   ///< the deadline of the schedule
   time_point ready{};       ///< when it could go: max(deadline, a concurrency slot freeing up)
@@ -111,12 +124,18 @@ struct request_record {
   std::vector<chunk_stamp> chunks;
 
   std::uint32_t events = 0, comments = 0;  ///< SSE events and keep-alive comments received
+  std::uint32_t reads = 0;                 ///< reads that returned bytes of the response
   bool rx_stamped = false; ///< chunk times are kernel receive stamps (client_delay_us is meaningful)
   bool saw_done = false;   ///< [DONE] received
   bool finished = false;   ///< a finish_reason received
   int http_status = 0;
   std::uint64_t connection = 0;    ///< which connection carried it
   bool reused_connection = false;  ///< keep-alive reuse
+  /// Sent again on a fresh connection after a reused one failed before any response byte (the
+  /// server had closed it); `first_sent` is when the first attempt went out. Not a failure.
+  bool retried = false;
+  time_point first_sent{};
+  bool invalid_utf8 = false;  ///< something the server sent was not UTF-8; stored with U+FFFD
   error_kind error = error_kind::none;
   std::string error_message;
 
@@ -193,9 +212,58 @@ inline void stretch_time(request_record& r, time_point origin, double factor) {
 // From stream bytes to a record
 // ---------------------------------------------------------------------------------------------
 
+namespace detail {
+/// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, surrogates or code
+/// points past U+10FFFF), 0 when there is none.
+inline std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c == 0xE0) n = 3, lo = 0xA0;
+  else if (c >= 0xE1 && c <= 0xEC) n = 3;
+  else if (c == 0xED) n = 3, hi = 0x9F;
+  else if (c >= 0xEE && c <= 0xEF) n = 3;
+  else if (c == 0xF0) n = 4, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) n = 4;
+  else if (c == 0xF4) n = 4, hi = 0x8F;
+  else return 0;
+  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+}  // namespace detail
+
+/// Keeps text that came from the server storable: cuts it to at most `max_bytes` at a character
+/// boundary and replaces invalid UTF-8 with U+FFFD. Returns whether anything was invalid.
+inline bool store_text(std::string& out, std::string_view in, std::size_t max_bytes = std::string::npos) {
+  if (in.size() > max_bytes) {
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(in[n]) & 0xC0) == 0x80) --n;  // not inside a character
+    in = in.substr(0, n);
+  }
+  out.clear();
+  bool replaced = false;
+  for (std::size_t i = 0; i < in.size();) {
+    const std::size_t n = detail::utf8_length(in, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      replaced = true;
+      ++i;
+    } else {
+      out.append(in.substr(i, n));
+      i += n;
+    }
+  }
+  return replaced;
+}
+
 /// Turns a response body into a request_record: feed it every body fragment with the time its
 /// read completed, then finish(). The per-event work is one scan of the payload and one
-/// push_back.
+/// push_back; nothing is allocated per event once the record's chunk vector is reserved.
 class stream_recorder {
  public:
   stream_recorder(request_record& r, first_token_rule rule) : r_(&r), rule_(rule) {}
@@ -210,50 +278,60 @@ class stream_recorder {
 
   /// The response ended at `t`. `transport` is the failure the connection saw (none when the
   /// HTTP message completed). Decides success, the output token count and its source.
-  void finish(time_point t, error_kind transport = error_kind::none, std::string message = {}) {
+  void finish(time_point t, error_kind transport = error_kind::none, std::string_view message = {}) {
     request_record& r = *r_;
     r.done = t;
     r.events = static_cast<std::uint32_t>(sse_.events());
     r.comments = static_cast<std::uint32_t>(sse_.comments());
-    if (transport != error_kind::none) fail(transport, std::move(message));
+    if (transport != error_kind::none) fail(transport, message);
     if (r.ok() && !r.saw_done && !r.finished)
       fail(error_kind::truncated, sse_.has_partial() ? "stream cut inside an event" : "stream ended without [DONE]");
+    count_tokens();
     std::size_t token_chunks = 0, content_chunks = 0;
     for (const auto& c : r.chunks) {
       token_chunks += detail::counts_as_token(c, rule_);
       content_chunks += c.content;
     }
+    // A stream whose only token is EOS has a finish chunk and no text (vLLM's client counts 1 token).
+    if (r.ok() && content_chunks == 0 && r.finished && finish_chunk_ && r.output_tokens.value_or(1) >= 1) {
+      r.chunks[*finish_chunk_].content = true;
+      r.eos_only = true;
+      if (!r.output_tokens) {
+        r.output_tokens = 1;
+        r.output_source = token_source::chunks;
+      }
+      token_chunks = std::max<std::size_t>(token_chunks, 1);
+      content_chunks = 1;
+    }
     if (r.ok() && token_chunks == 0)
-      fail(error_kind::no_content, r.chunks.empty() ? "no chunk with choices received" : "no chunk with content received");
-    // token count: the server's final usage, else its last per-chunk usage, else one per content chunk
-    if (final_completion_tokens_) {
-      r.output_tokens = final_completion_tokens_;
-      r.output_source = token_source::usage;
-    } else if (continuous_tokens_) {
-      r.output_tokens = continuous_tokens_;
-      r.output_source = token_source::continuous_usage;
-    } else if (r.ok()) {
+      fail(error_kind::no_content, r.chunks.empty() ? "no chunk with choices received"
+                                   : r.output_tokens   ? "the server reported 0 completion tokens"
+                                                       : "no chunk with content received");
+    if (!r.ok() && !is_exact(r.output_source)) {  // a failure keeps only the server's own count
+      r.output_tokens.reset();
+      r.output_source = token_source::none;
+    }
+    if (r.ok() && !r.output_tokens) {
       r.output_tokens = static_cast<std::int64_t>(content_chunks);
       r.output_source = token_source::chunks;
     }
-    if (!r.prompt_tokens && continuous_prompt_tokens_) r.prompt_tokens = continuous_prompt_tokens_;
-    if (r.ok() && r.ignore_eos && r.output_tokens && *r.output_tokens != r.output_len) r.count_mismatch = true;
-    // one token per content chunk is known exactly when the counts agree
-    if (!continuous_tokens_ && r.output_tokens && static_cast<std::size_t>(*r.output_tokens) == content_chunks)
-      for (auto& c : r.chunks) c.tokens = c.content ? 1 : 0;
+    if (r.ok() && r.ignore_eos &&
+        ((is_exact(r.output_source) && *r.output_tokens != r.output_len) || r.finish_reason == "stop"))
+      r.count_mismatch = true;
+    assign_chunk_tokens(content_chunks);
   }
 
-  void fail(error_kind e, std::string message) {
+  void fail(error_kind e, std::string_view message) {
     if (r_->error != error_kind::none) return;  // the first failure is the cause
     r_->error = e;
-    r_->error_message = std::move(message);
+    r_->invalid_utf8 |= store_text(r_->error_message, message, 512);
   }
 
  private:
   void on_event(time_point t, const sse_event& ev) {
     request_record& r = *r_;
     if (ev.type == "error") {
-      fail(error_kind::server_error, std::string(ev.data.substr(0, 512)));
+      fail(error_kind::server_error, ev.data);
       return;
     }
     const chunk_info c = scan_openai_chunk(ev.data);
@@ -266,30 +344,82 @@ class stream_recorder {
       return;
     }
     if (c.is_error) {
-      fail(error_kind::server_error,
-           std::string(c.error_message.empty() ? ev.data.substr(0, 512) : c.error_message.substr(0, 512)));
+      fail(error_kind::server_error, c.error_message.empty() ? ev.data : c.error_message);
       return;
     }
-    if (r.id.empty() && !c.id.empty()) r.id.assign(c.id);
-    if (c.has_choices) {
-      std::int32_t tokens = -1;
-      if (c.completion_tokens) {  // continuous usage: a running total
-        tokens = static_cast<std::int32_t>(*c.completion_tokens - continuous_tokens_.value_or(0));
-        continuous_tokens_ = c.completion_tokens;
-        if (c.prompt_tokens) continuous_prompt_tokens_ = c.prompt_tokens;
-      }
-      r.chunks.push_back(chunk_stamp{t, tokens, delay_us_, c.has_content});
-      if (c.finished) r.finished = true;
-    } else if (c.completion_tokens || c.prompt_tokens) {  // the usage chunk carries no token
-      if (c.completion_tokens) final_completion_tokens_ = c.completion_tokens;
-      if (c.prompt_tokens) r.prompt_tokens = c.prompt_tokens;
+    if (r.id.empty() && !c.id.empty()) r.invalid_utf8 |= store_text(r.id, c.id, 256);
+    if (!c.timings.empty()) {
+      r.invalid_utf8 |= store_text(r.timings, c.timings, 4096);
+      if (c.predicted_n) timings_tokens_ = c.predicted_n;
     }
+    if (c.prompt_tokens) prompt_tokens_ = c.prompt_tokens;
+    if (c.has_choices) {
+      // tokens holds the running usage total for now (-1: none); count_tokens() turns it into a delta
+      const std::int32_t running = c.completion_tokens ? static_cast<std::int32_t>(*c.completion_tokens) : -1;
+      if (c.completion_tokens) {
+        ++usage_chunks_;
+        last_chunk_usage_ = c.completion_tokens;
+      }
+      r.chunks.push_back(chunk_stamp{t, running, delay_us_, c.has_content});
+      if (c.finished) {
+        if (!r.finished) {
+          r.finished = true;
+          finish_chunk_ = r.chunks.size() - 1;
+          if (!c.finish_reason.empty()) r.invalid_utf8 |= store_text(r.finish_reason, c.finish_reason, 64);
+          if (c.completion_tokens) finish_usage_ = c.completion_tokens;
+        }
+      }
+    } else if (c.completion_tokens) {  // the usage chunk carries no token
+      final_usage_ = c.completion_tokens;
+    }
+  }
+
+  // The count, from the best source the stream had.
+  void count_tokens() {
+    request_record& r = *r_;
+    // usage on chunks other than the finish chunk means per-chunk (continuous) usage
+    r.continuous_usage = usage_chunks_ > (finish_usage_ ? 1u : 0u) || (usage_chunks_ > 0 && !finish_chunk_);
+    if (final_usage_) {
+      r.output_tokens = final_usage_;
+      r.output_source = token_source::usage;
+    } else if (r.continuous_usage && last_chunk_usage_) {
+      r.output_tokens = last_chunk_usage_;
+      r.output_source = token_source::continuous_usage;
+    } else if (finish_usage_) {
+      r.output_tokens = finish_usage_;
+      r.output_source = token_source::finish_usage;
+    } else if (timings_tokens_) {
+      r.output_tokens = timings_tokens_;
+      r.output_source = token_source::timings;
+    }
+    if (prompt_tokens_) r.prompt_tokens = prompt_tokens_;
+  }
+
+  // Tokens per chunk where they are known exactly: from per-chunk usage on every chunk, or one
+  // per content chunk when an exact count equals the number of content chunks; else -1.
+  void assign_chunk_tokens(std::size_t content_chunks) {
+    request_record& r = *r_;
+    bool every = !r.chunks.empty() && usage_chunks_ == r.chunks.size();
+    if (every && r.continuous_usage) {
+      std::int32_t prev = 0;
+      for (auto& c : r.chunks) {
+        const std::int32_t running = c.tokens;
+        c.tokens = running - prev;
+        prev = running;
+      }
+      return;
+    }
+    const bool one_each = r.output_tokens && is_exact(r.output_source) &&
+                          static_cast<std::size_t>(*r.output_tokens) == content_chunks;
+    for (auto& c : r.chunks) c.tokens = one_each ? (c.content ? 1 : 0) : -1;
   }
 
   request_record* r_;
   first_token_rule rule_;
   sse_parser sse_;
-  std::optional<std::int64_t> final_completion_tokens_, continuous_tokens_, continuous_prompt_tokens_;
+  std::optional<std::int64_t> final_usage_, finish_usage_, last_chunk_usage_, timings_tokens_, prompt_tokens_;
+  std::optional<std::size_t> finish_chunk_;
+  std::size_t usage_chunks_ = 0;
   std::uint16_t delay_us_ = 0;
 };
 
@@ -316,6 +446,8 @@ struct run_summary {
   std::int64_t completed = 0, failed = 0;
   std::int64_t total_input_tokens = 0, total_output_tokens = 0;
   summary ttft, tpot, itl, e2el;  ///< seconds, vLLM definitions
+  /// The samples behind them (seconds, in workload order), for percentiles beyond p90/p99/p99.9.
+  std::vector<double> ttft_samples, tpot_samples, itl_samples, e2el_samples;
   // beyond vLLM
   summary ttft_from_schedule, e2el_from_schedule;  ///< from the scheduled send time (coordinated-omission free)
   summary queue_time;        ///< sent − scheduled (vLLM client_queue_time), successful requests
@@ -323,15 +455,29 @@ struct run_summary {
   summary tokens_per_chunk;  ///< per successful request: output tokens / content chunks
   summary client_delay;      ///< per chunk (kernel stamps only): kernel receive → the client's read
   std::optional<std::int64_t> good;  ///< requests meeting the SLOs (with SLOs)
-  std::int64_t count_mismatches = 0;  ///< ignore_eos asked, other count produced
-  std::array<std::int64_t, 4> token_sources{};  ///< successful requests by token_source
-  std::array<std::int64_t, error_kind_count> errors{};  ///< failed requests by error_kind
+  std::int64_t count_mismatches = 0;  ///< ignore_eos asked, not honoured (exact count or finish_reason "stop")
+  std::array<std::int64_t, token_source_count> token_sources{};  ///< successful requests by token_source
+  std::array<std::int64_t, error_kind_count> errors{};           ///< failed requests by error_kind
+  std::array<std::string, error_kind_count> first_error;         ///< the first message of each kind
   std::vector<std::int64_t> input_lens, output_lens;  ///< per request (0 output for failures), vLLM order
+  // prompt tokens: what was asked (input_len) against what the server counted (usage.prompt_tokens)
+  std::int64_t prompt_tokens_reported = 0;   ///< successful requests with usage.prompt_tokens
+  std::optional<double> mean_requested_input;  ///< mean intended input length of those requests
+  std::optional<double> mean_prompt_tokens;    ///< mean usage.prompt_tokens of those requests
+  std::int64_t without_continuous_usage = 0;   ///< successful requests with no per-chunk usage
+  std::int64_t eos_only = 0, retried = 0, invalid_utf8 = 0;
+  std::uint64_t events = 0, reads = 0;  ///< SSE events and reads of successful requests (events per read > 1: coalesced)
   first_token_rule rule = first_token_rule::content;
 
   double failure_rate() const noexcept {
     const auto n = completed + failed;
     return n ? static_cast<double>(failed) / static_cast<double>(n) : 0.0;
+  }
+  /// Mean prompt tokens the server counted beyond the requested input length (a chat template's
+  /// overhead, a BOS token); missing when the server sent no prompt count.
+  std::optional<double> prompt_token_overhead() const noexcept {
+    if (!mean_prompt_tokens || !mean_requested_input) return std::nullopt;
+    return *mean_prompt_tokens - *mean_requested_input;
   }
 };
 
@@ -348,14 +494,20 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
   run_summary s;
   s.rule = o.rule;
   s.duration_s = seconds(start, end);
-  std::vector<double> ttfts, tpots, itls, e2els, ttft_sched, e2el_sched, queue, lags, tpc, delays;
+  std::vector<double> ttft_sched, e2el_sched, queue, lags, tpc, delays;
+  double requested_sum = 0, prompt_sum = 0;
   for (const auto& r : records) {
     if (r.warmup) continue;
     if (r.sent != time_point{}) lags.push_back(r.lag_s());
+    s.retried += r.retried;
+    s.invalid_utf8 += r.invalid_utf8;
     const std::optional<request_latency> l = r.ok() ? latency_of(r, o.rule) : std::nullopt;
     if (!l) {
+      const error_kind kind = r.ok() ? error_kind::no_content : r.error;
       ++s.failed;
-      ++s.errors[static_cast<std::size_t>(r.ok() ? error_kind::no_content : r.error)];
+      ++s.errors[static_cast<std::size_t>(kind)];
+      auto& first = s.first_error[static_cast<std::size_t>(kind)];
+      if (first.empty()) first = r.error_message.empty() ? std::string(to_string(kind)) : r.error_message;
       s.input_lens.push_back(r.prompt_tokens.value_or(r.input_len));
       s.output_lens.push_back(0);
       continue;
@@ -367,12 +519,21 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
     s.output_lens.push_back(out);
     s.total_input_tokens += in;
     s.total_output_tokens += out;
+    if (r.prompt_tokens) {
+      ++s.prompt_tokens_reported;
+      requested_sum += static_cast<double>(r.input_len);
+      prompt_sum += static_cast<double>(*r.prompt_tokens);
+    }
     ++s.token_sources[static_cast<std::size_t>(r.output_source)];
     s.count_mismatches += r.count_mismatch;
-    ttfts.push_back(l->ttft);
-    e2els.push_back(l->e2el);
-    if (l->tpot) tpots.push_back(*l->tpot);
-    append_itls(r, o.rule, itls);
+    s.without_continuous_usage += !r.continuous_usage;
+    s.eos_only += r.eos_only;
+    s.events += r.events;
+    s.reads += r.reads;
+    s.ttft_samples.push_back(l->ttft);
+    s.e2el_samples.push_back(l->e2el);
+    if (l->tpot) s.tpot_samples.push_back(*l->tpot);
+    append_itls(r, o.rule, s.itl_samples);
     ttft_sched.push_back(l->ttft_from_schedule);
     e2el_sched.push_back(l->e2el_from_schedule);
     queue.push_back(r.queue_s());
@@ -390,10 +551,16 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
       s.good = s.good.value_or(0) + good;
     }
   }
-  s.ttft = summarize(ttfts);
-  s.tpot = summarize(tpots);
-  s.itl = summarize(itls);
-  s.e2el = summarize(e2els);
+  if (o.goodput.any() && !s.good) s.good = 0;
+  if (s.prompt_tokens_reported > 0) {
+    const double n = static_cast<double>(s.prompt_tokens_reported);
+    s.mean_requested_input = requested_sum / n;
+    s.mean_prompt_tokens = prompt_sum / n;
+  }
+  s.ttft = summarize(s.ttft_samples);
+  s.tpot = summarize(s.tpot_samples);
+  s.itl = summarize(s.itl_samples);
+  s.e2el = summarize(s.e2el_samples);
   s.ttft_from_schedule = summarize(ttft_sched);
   s.e2el_from_schedule = summarize(e2el_sched);
   s.queue_time = summarize(queue);
@@ -423,6 +590,21 @@ inline run_summary aggregate(std::span<const request_record> records, time_point
   p.e2el = detail::to_latency_stats(s.e2el);
   derive(p);
   return s;
+}
+
+/// The failures of a run, one item per kind with its count and first message:
+/// "http_status x3 (HTTP 404: The model `x` does not exist.); connect x1 (connect: connection refused)".
+/// Empty when nothing failed.
+inline std::string describe_failures(const run_summary& s) {
+  std::string out;
+  for (std::size_t k = 1; k < error_kind_count; ++k) {
+    if (!s.errors[k]) continue;
+    if (!out.empty()) out += "; ";
+    out += to_string(static_cast<error_kind>(k));
+    out += " x" + std::to_string(s.errors[k]);
+    if (!s.first_error[k].empty()) out += " (" + s.first_error[k] + ")";
+  }
+  return out;
 }
 
 }  // namespace loadgen

@@ -52,6 +52,13 @@ struct endpoint {
   std::uint16_t port = 80;
   std::string path;         ///< full request path, e.g. /v1/completions
   std::string host_header;  ///< Host header value
+  std::string models_path;  ///< the same API's model list, e.g. /v1/models
+  /// "http://host:port" as given (IPv6 in brackets), for messages.
+  std::string origin() const { return (tls ? "https://" : "http://") + host_header_with_port(); }
+  std::string host_header_with_port() const {
+    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return h + ":" + std::to_string(port);
+  }
 };
 
 /// Parse a base URL: "http://127.0.0.1:8000", ".../v1", or a full ".../v1/completions" path
@@ -103,13 +110,19 @@ inline endpoint parse_endpoint(std::string_view url, api_kind api) {
   if (const auto q = p.find_first_of("?#"); q != std::string::npos) p.erase(q);
   while (!p.empty() && p.back() == '/') p.pop_back();
   const std::string_view tail = api == api_kind::chat ? "/chat/completions" : "/completions";
-  if (p.size() >= 12 && std::string_view(p).substr(p.size() - 12) == "/completions") {
+  const auto ends_with = [](std::string_view a, std::string_view b) { return a.size() >= b.size() && a.substr(a.size() - b.size()) == b; };
+  std::string base;  // up to and including /v1 (or the API's root)
+  if (ends_with(p, "/completions")) {
     e.path = p;  // an explicit endpoint path
-  } else if (p.size() >= 3 && std::string_view(p).substr(p.size() - 3) == "/v1") {
+    base = p.substr(0, p.size() - (ends_with(p, "/chat/completions") ? 17 : 12));
+  } else if (ends_with(p, "/v1")) {
+    base = p;
     e.path = p + std::string(tail);
   } else {
-    e.path = p + "/v1" + std::string(tail);
+    base = p + "/v1";
+    e.path = base + std::string(tail);
   }
+  e.models_path = base + "/models";
   return e;
 }
 
@@ -156,13 +169,67 @@ inline std::string build_body(const prompt& p, const request_options& o, bool as
 }
 
 /// The request head up to (not including) Content-Length: method, path and fixed headers.
-inline std::string build_request_head(const endpoint& e, const request_options& o) {
-  std::string h = "POST " + e.path + " HTTP/1.1\r\nHost: " + e.host_header +
-                  "\r\nUser-Agent: inferlens-loadgen/" INFERLENS_VERSION_STRING
-                  "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n";
+/// Without keep-alive every request asks the server to close the connection after it.
+inline std::string build_request_head(const endpoint& e, const request_options& o, bool keep_alive = true,
+                                      std::string_view method = "POST", std::string_view path = {}) {
+  std::string h = std::string(method) + " " + std::string(path.empty() ? std::string_view(e.path) : path) +
+                  " HTTP/1.1\r\nHost: " + e.host_header + "\r\nUser-Agent: inferlens-loadgen/" INFERLENS_VERSION_STRING "\r\n";
+  if (method == "POST") h += "Content-Type: application/json\r\nAccept: text/event-stream\r\n";
+  if (!keep_alive) h += "Connection: close\r\n";
   if (!o.api_key.empty()) h += "Authorization: Bearer " + o.api_key + "\r\n";
   for (const auto& [k, v] : o.headers) h += k + ": " + v + "\r\n";
   return h;
+}
+
+/// What a `Keep-Alive: timeout=5, max=100` response header promises (RFC 2068 §19.7.1).
+struct keep_alive_hint {
+  std::optional<double> timeout_s;   ///< an idle connection is closed after this long
+  std::optional<std::int64_t> max;   ///< requests left on the connection, this one included
+};
+
+inline keep_alive_hint parse_keep_alive(std::string_view v) {
+  keep_alive_hint h;
+  while (!v.empty()) {
+    const std::size_t comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view key = item.substr(0, eq), val = item.substr(eq + 1);
+    std::int64_t n = 0;
+    const auto r = std::from_chars(val.data(), val.data() + val.size(), n);
+    if (r.ec != std::errc{} || n < 0) continue;
+    if (key == "timeout") h.timeout_s = static_cast<double>(n);
+    else if (key == "max") h.max = n;
+  }
+  return h;
+}
+
+/// The message of an error response body: OpenAI's {"error": {"message": ...}}, {"error": "..."},
+/// {"message": ...} or FastAPI's {"detail": ...}; else the body itself. At most 300 bytes.
+inline std::string error_body_message(std::string_view body) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string out;
+  if (j.is_object()) {
+    const auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+    if (const auto e = j.find("error"); e != j.end()) {
+      out = e->is_object() && e->contains("message") ? text((*e)["message"]) : text(*e);
+    }
+    if (out.empty() && j.contains("message")) out = text(j["message"]);
+    if (out.empty() && j.contains("detail"))
+      out = j["detail"].is_string() ? j["detail"].get<std::string>()
+                                    : j["detail"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  if (out.empty()) out.assign(body);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) out.pop_back();
+  if (out.size() > 300) {
+    std::size_t n = 300;
+    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
+    out.resize(n);
+    out += "...";
+  }
+  return out;
 }
 
 }  // namespace loadgen

@@ -154,8 +154,12 @@ struct chunk_info {
   bool has_content = false;   ///< non-empty text, delta.content, reasoning(_content) or tool_calls
   bool finished = false;      ///< some choice has a non-null finish_reason
   bool is_error = false;      ///< an "error" member, or "object": "error"
+  bool has_usage = false;     ///< "usage" is an object (wherever it is: usage chunk, finish chunk, every chunk)
   std::optional<std::int64_t> prompt_tokens, completion_tokens;  ///< from "usage" when it is an object
+  std::optional<std::int64_t> predicted_n;  ///< llama.cpp "timings.predicted_n": its own output count
   std::string_view id;             ///< "id" as written (escapes not decoded)
+  std::string_view finish_reason;  ///< the (first) non-null finish_reason when it is a string, as written
+  std::string_view timings;        ///< llama.cpp's "timings" object, its JSON text as written
   std::string_view error_message;  ///< "error.message", "error" (a string) or top-level "message"
 };
 
@@ -167,6 +171,13 @@ class json_scanner {
   explicit json_scanner(std::string_view s) noexcept : s_(s) {}
 
   bool ok() const noexcept { return ok_; }
+  /// Skips one value and returns its text as written.
+  std::string_view raw_value() {
+    ws();
+    const std::size_t start = p_;
+    skip();
+    return ok_ ? s_.substr(start, p_ - start) : std::string_view{};
+  }
   bool at_end() noexcept {
     ws();
     return p_ == s_.size();
@@ -355,10 +366,23 @@ inline chunk_info scan_openai_chunk(std::string_view data) {
       js.skip();
       return;
     }
+    info.has_usage = true;
     js.object([&](std::string_view k) {
       if (k == "prompt_tokens") info.prompt_tokens = js.integer();
       else if (k == "completion_tokens") info.completion_tokens = js.integer();
       else js.skip();
+    });
+  };
+  auto read_timings = [&] {
+    if (!js.peek('{')) {
+      js.skip();
+      return;
+    }
+    info.timings = js.raw_value();
+    detail::json_scanner t(info.timings);
+    t.object([&](std::string_view k) {
+      if (k == "predicted_n") info.predicted_n = t.integer();
+      else t.skip();
     });
   };
   auto read_delta = [&] {
@@ -386,7 +410,12 @@ inline chunk_info scan_openai_chunk(std::string_view data) {
         read_delta();
       } else if (k == "finish_reason") {
         if (!js.null()) {
-          js.skip();
+          if (js.peek('"')) {
+            const std::string_view reason = js.string();
+            if (info.finish_reason.empty()) info.finish_reason = reason;
+          } else {
+            js.skip();
+          }
           info.finished = true;
         }
       } else {
@@ -422,6 +451,8 @@ inline chunk_info scan_openai_chunk(std::string_view data) {
       info.has_choices = js.array(read_choice) > 0;
     } else if (k == "usage") {
       read_usage();
+    } else if (k == "timings") {
+      read_timings();
     } else if (k == "id") {
       if (js.peek('"')) info.id = js.string();
       else js.skip();

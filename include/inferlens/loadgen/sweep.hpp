@@ -1,8 +1,8 @@
 // Sweeps: concurrency (or rate) × ISL/OSL grids, also from a JSON matrix in the spirit of
 // InferenceMAX's master config. Each point is one run with InferenceMAX's closed-loop recipe by
-// default (prompts = k × c, 2 × c warm-ups that are excluded), aggregated the vLLM way, written
-// as it completes (result JSON, per-request JSONL, the sweep table), and appended to an
-// in-process result table.
+// default (prompts = k × c, 2 × c warm-ups that are excluded), aggregated the vLLM way and
+// written as it completes (result JSON, per-request JSONL, the sweep table, the run manifest),
+// never through a planted symlink and never into the results of another run by accident.
 #pragma once
 
 #include <algorithm>
@@ -23,10 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "inferlens/error.hpp"
-#include "inferlens/io.hpp"
 #include "inferlens/loadgen/client.hpp"
 #include "inferlens/loadgen/metrics.hpp"
 #include "inferlens/loadgen/output.hpp"
@@ -34,7 +35,6 @@
 #include "inferlens/loadgen/schedule.hpp"
 #include "inferlens/loadgen/workload.hpp"
 #include "inferlens/record.hpp"
-#include "inferlens/table.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
@@ -50,6 +50,7 @@ struct dataset_options {
   std::uint64_t seed = 0;
   double trace_time_scale = 1.0;
   std::int32_t token_id_min = 1000, token_id_max = 30000;
+  std::int64_t prefix_len = 0;  ///< random: a shared prefix of this many tokens (--random-prefix-len)
 };
 
 /// "random", "jsonl:FILE" or "trace:FILE".
@@ -87,7 +88,13 @@ struct sweep_options {
   ramp_up ramp;
   std::optional<double> max_duration_s;  ///< per point
   aggregate_options metrics;
+  std::vector<double> percentiles;  ///< extra p{P}_* keys in each result (vLLM --metric-percentiles)
   std::filesystem::path out_dir;  ///< empty: nothing written
+  /// What to do when out_dir already holds files: refuse (the default), overwrite this run's kind
+  /// of files (results/, requests/, sweep.json, run.json), or append a new run beside them.
+  enum class existing { refuse, overwrite, append };
+  existing if_exists = existing::refuse;
+  std::string run_id;             ///< recorded in every point ("run"); empty: date-time and a random tag
   bool write_requests = true;     ///< per-request JSONL under out_dir/requests
   /// A simulated server that runs its model faster than real time (sim time_scale: wall seconds
   /// per model second) is reported in model time: measured durations are divided by it before
@@ -102,16 +109,21 @@ struct point_result {
   run_summary summary;
   nlohmann::json raw;  ///< the result JSON (also in result_file)
   std::filesystem::path result_file, requests_file;
-  std::size_t connections = 0;
+  std::size_t connections = 0, retried = 0, found_closed = 0;
   bool token_ids = false;
   bool stopped = false;
+  /// Stopped before any measured request finished (during the probe or the warm-ups): nothing
+  /// was measured, so nothing is written and the point is not in the sweep.
+  bool skipped = false;
 };
 
 struct sweep_hooks {
-  std::function<void(const point_result&)> on_point;  ///< after each point
-  result_table* table = nullptr;                       ///< each point is appended here
-  progress_display* progress = nullptr;                ///< live line on a terminal
+  std::function<void(const point_result&)> on_point;  ///< after each point (skipped ones too)
+  progress_display* progress = nullptr;                ///< the live line / periodic lines
   const std::atomic<bool>* stop = nullptr;             ///< ends the current point and the sweep
+  /// Polled with each progress update: a non-empty answer is printed once per point as a
+  /// warning (e.g. "the simulated server cannot hold its time scale").
+  std::function<std::string()> health;
 };
 
 /// Concurrencies start, start·step, ... up to end, the last one clamped to end (InferenceMAX's
@@ -316,16 +328,100 @@ inline std::string point_label(const sweep_point& p) {
   return s;
 }
 
-inline void write_sweep_table(const std::filesystem::path& file, std::span<const point_result> done) {
-  std::vector<benchmark_point> points;
-  for (const auto& r : done) points.push_back(r.summary.point);
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream os(tmp);
-    if (!os) throw input_error({tmp, {}, {}, ""}, "cannot open for writing");
-    write_json(os, points);
+/// A run id: local date-time and a random tag, e.g. 20261201-211137-3f9a.
+inline std::string new_run_id() {
+  const std::time_t t = std::time(nullptr);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  char tag[8];
+  std::snprintf(tag, sizeof tag, "%04x", static_cast<unsigned>(rng(static_cast<std::uint64_t>(t) ^ (static_cast<std::uint64_t>(::getpid()) << 32)).next() & 0xffff));
+  return std::string(buf) + "-" + tag;
+}
+
+inline bool is_real_directory(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::symlink_status(p, ec).type() == std::filesystem::file_type::directory;
+}
+
+// The output directory, made ready: it exists, results/ and requests/ are real directories (not
+// symlinks), and it holds no earlier run unless the caller said what to do with it. Returns the
+// earlier runs' sweep rows (append) and manifest entries.
+struct out_dir_state {
+  nlohmann::json previous_points = nlohmann::json::array();
+  nlohmann::json previous_runs = nlohmann::json::array();
+};
+
+inline out_dir_state prepare_out_dir(const std::filesystem::path& dir, sweep_options::existing mode) {
+  namespace fs = std::filesystem;
+  out_dir_state st;
+  std::error_code ec;
+  const input_location where{"--out", {}, {}, dir.string()};
+  if (fs::exists(fs::symlink_status(dir, ec)) && !fs::is_directory(dir, ec)) throw input_error(where, "exists and is not a directory");
+  fs::create_directories(dir, ec);
+  if (ec) throw input_error(where, "cannot create the directory: " + ec.message());
+  for (const char* sub : {"results", "requests"}) {
+    const fs::path p = dir / sub;
+    if (fs::exists(fs::symlink_status(p, ec)) && !is_real_directory(p))
+      throw input_error({p.string(), {}, {}, ""}, "is not a directory (a symlink is refused: results would land elsewhere)");
   }
-  std::filesystem::rename(tmp, file);  // a reader never sees half a table
+  const bool empty = fs::is_empty(dir, ec);
+  if (!empty && mode == sweep_options::existing::refuse)
+    throw input_error(where, "is not empty: give --overwrite (replace its results) or --append (add a new run beside them)");
+  if (!empty && mode == sweep_options::existing::overwrite) {
+    // only the files a run writes: results/*.json, requests/*.jsonl, sweep.json, run.json
+    const std::pair<const char*, const char*> ours[] = {{"results", ".json"}, {"requests", ".jsonl"}};
+    for (const auto& [sub, ext] : ours) {
+      if (!is_real_directory(dir / sub)) continue;
+      for (const auto& e : fs::directory_iterator(dir / sub, ec))
+        if (e.path().extension() == ext || e.path().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
+    }
+    fs::remove(dir / "sweep.json", ec);
+    fs::remove(dir / "run.json", ec);
+  }
+  if (!empty && mode == sweep_options::existing::append) {
+    const auto read = [&](const fs::path& p, nlohmann::json& into, const char* key) {
+      if (!fs::exists(fs::symlink_status(p, ec))) return;
+      std::ifstream in(p);
+      const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+      const nlohmann::json* v = key && j.is_object() && j.contains(key) ? &j[key] : &j;
+      if (j.is_discarded() || !v->is_array())
+        throw input_error({p.string(), {}, {}, ""}, "cannot append: not the JSON array a run writes (move it away or use --overwrite)");
+      into = *v;
+    };
+    read(dir / "sweep.json", st.previous_points, nullptr);
+    read(dir / "run.json", st.previous_runs, "runs");
+  }
+  for (const char* sub : {"results", "requests"}) fs::create_directories(dir / sub, ec);
+  return st;
+}
+
+// A file name under `dir` not used yet: stem + ext, else stem_<run id> + ext, else stem_<run id>-2, ...
+inline std::filesystem::path unused_path(const std::filesystem::path& dir, const std::string& stem, const std::string& run_id,
+                                         const std::string& ext) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto taken = [&](const fs::path& p) { return fs::exists(fs::symlink_status(p, ec)); };
+  fs::path p = dir / (stem + ext);
+  if (!taken(p)) return p;
+  p = dir / (stem + "_" + run_id + ext);
+  for (int n = 2; taken(p); ++n) p = dir / (stem + "_" + run_id + "-" + std::to_string(n) + ext);
+  return p;
+}
+
+// sweep.json: the library's own JSON, one point per line, the earlier runs' rows first.
+inline void write_sweep_table(const std::filesystem::path& file, const nlohmann::json& previous,
+                              std::span<const point_result> done) {
+  std::string text = "[";
+  bool first = true;
+  const auto add = [&](const nlohmann::json& row) {
+    text += first ? "\n" : ",\n";
+    first = false;
+    text += safe_dump(row);
+  };
+  for (const auto& row : previous) add(row);
+  for (const auto& r : done) add(nlohmann::json(r.summary.point));
+  text += first ? "]\n" : "\n]\n";
+  write_file_replacing(file, text);
 }
 
 }  // namespace detail
@@ -363,6 +459,7 @@ inline point_plan plan_point(const sweep_options& o, const sweep_point& sp, std:
       ro.seed = o.dataset.seed;
       ro.token_id_min = o.dataset.token_id_min;
       ro.token_id_max = o.dataset.token_id_max;
+      ro.prefix_len = o.dataset.prefix_len;
       plan.prompts = random_prompts(ro, n);
       break;
     }
@@ -401,9 +498,19 @@ inline point_plan plan_point(const sweep_options& o, const sweep_point& sp, std:
   return pp;
 }
 
-/// Run one point: plan, run, aggregate, write. `file_prompts` holds a jsonl/trace dataset.
+/// Where a sweep writes: the directory, its run id, and what earlier runs left there.
+struct sweep_output {
+  std::filesystem::path dir;  ///< empty: nothing is written
+  std::string run_id;
+  nlohmann::json previous_points = nlohmann::json::array();  ///< earlier runs' sweep.json rows (append)
+  nlohmann::json previous_runs = nlohmann::json::array();    ///< earlier runs' run.json entries (append)
+};
+
+/// Run one point: plan, run, aggregate, write. `file_prompts` holds a jsonl/trace dataset. A
+/// point stopped before any measured request finished is skipped (nothing written); one stopped
+/// later is written marked partial.
 inline point_result run_point(const sweep_options& o, const sweep_point& sp, std::span<const prompt> file_prompts = {},
-                              const sweep_hooks& hooks = {}) {
+                              const sweep_hooks& hooks = {}, const sweep_output& out = {}) {
   point_plan pp = plan_point(o, sp, file_prompts);
   if (o.time_scale != 1.0 && o.time_scale > 0.0) {  // rates, traces and durations are in model time too
     for (auto& d : pp.plan.deadlines) d *= o.time_scale;
@@ -417,6 +524,7 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
   id.osl = pp.osl;
   id.concurrency = sp.concurrency;
   id.request_rate = sp.rate ? *sp.rate : std::numeric_limits<double>::infinity();
+  id.run = out.run_id;
   if (id.date.empty()) {
     const std::time_t t = std::time(nullptr);
     char buf[32];
@@ -425,33 +533,54 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
   }
   const std::string stem = result_file_stem(id);
   std::unique_ptr<jsonl_writer> requests;
-  if (!o.out_dir.empty()) {
-    std::filesystem::create_directories(o.out_dir / "results");
+  if (!out.dir.empty()) {
+    res.result_file = detail::unused_path(out.dir / "results", stem, out.run_id, ".json");
     if (o.write_requests) {
-      std::filesystem::create_directories(o.out_dir / "requests");
-      res.requests_file = o.out_dir / "requests" / (stem + ".jsonl");
-      requests = std::make_unique<jsonl_writer>(res.requests_file, o.metrics.rule, /*append=*/false);
+      res.requests_file = detail::unused_path(out.dir / "requests", res.result_file.stem().string(), out.run_id, ".jsonl");
+      requests = std::make_unique<jsonl_writer>(res.requests_file, o.metrics.rule);
     }
   }
   run_hooks rh;
   rh.stop = hooks.stop;
   const std::string label = detail::point_label(sp);
   if (requests) rh.on_request = [w = requests.get()](const request_record& r) { w->push(r); };
+  bool health_warned = false;
   if (hooks.progress && hooks.progress->enabled())
-    rh.on_progress = [p = hooks.progress, &label](const progress_snapshot& s) { p->update(label, s); };
+    rh.on_progress = [p = hooks.progress, &label, &hooks, &health_warned](const progress_snapshot& s) {
+      p->update(label, s);
+      if (hooks.health && !health_warned) {
+        const std::string w = hooks.health();
+        if (!w.empty()) {
+          health_warned = true;
+          p->warn(label + ": " + w);
+        }
+      }
+    };
   run_result rr = run(o.client, pp.plan, rh);
   if (hooks.progress) hooks.progress->finish();
   if (requests) requests->close();
+  res.connections = rr.connections;
+  res.retried = rr.retried;
+  res.found_closed = rr.found_closed;
+  res.token_ids = rr.token_ids;
+  res.stopped = rr.stopped;
+  const bool measured = std::any_of(rr.records.begin(), rr.records.end(), [](const request_record& r) { return r.done != time_point{}; });
+  if (rr.stopped && (rr.stopped_in != run_phase_kind::measured || !measured)) {
+    res.skipped = true;  // nothing measured: no result, and no request log of warm-ups alone
+    std::error_code ec;
+    if (!res.requests_file.empty()) std::filesystem::remove(res.requests_file, ec);
+    res.result_file.clear();
+    res.requests_file.clear();
+    return res;
+  }
   id.num_prompts = static_cast<std::int64_t>(rr.records.size());
+  id.partial = rr.stopped;
   if (o.time_scale != 1.0 && o.time_scale > 0.0) {
     const double factor = 1.0 / o.time_scale;
     for (auto& r : rr.records) stretch_time(r, rr.start, factor);
     rr.end = rr.start + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) * factor);
   }
   res.summary = aggregate(rr.records, rr.start, rr.end, o.metrics, std::move(id));
-  res.connections = rr.connections;
-  res.token_ids = rr.token_ids;
-  res.stopped = rr.stopped;
   result_meta meta;
   meta.backend = o.client.request.api == api_kind::chat ? "openai-chat" : "openai";
   meta.endpoint = parse_endpoint(o.client.url, o.client.request.api).path;
@@ -467,26 +596,69 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
   if (o.dataset.kind == dataset_options::source::random) {
     meta.range_convention = std::string(to_string(o.dataset.convention));
     meta.range_ratio = o.dataset.range_ratio;
+    meta.prefix_len = o.dataset.prefix_len;
   }
   meta.seed = o.dataset.seed;
   meta.warmups = rr.warmups.size();
   meta.token_ids = rr.token_ids;
+  meta.percentiles = o.percentiles;
+  meta.connections_opened = rr.connections;
+  meta.requests_retried = rr.retried;
+  meta.connections_found_closed = rr.found_closed;
+  meta.keep_alive = o.client.keep_alive;
+  meta.io_threads = rr.io_threads;
+  meta.continuous_usage_requested = o.client.request.continuous_usage;
+  if (rr.stopped) meta.partial_reason = "interrupted during the measured phase";
   res.raw = result_json(res.summary, meta);
   if (o.time_scale != 1.0) res.raw["sim_time_scale"] = o.time_scale;  // times are the model's, not the wall's
-  if (!o.out_dir.empty()) {
-    res.result_file = o.out_dir / "results" / (stem + ".json");
-    std::ofstream os(res.result_file);
-    if (!os) throw input_error({res.result_file.string(), {}, {}, ""}, "cannot open for writing");
-    os << res.raw.dump(2) << '\n';
-  }
+  if (!res.result_file.empty()) write_file_replacing(res.result_file, safe_dump(res.raw, 2) + "\n");
   return res;
 }
 
+namespace detail {
+inline std::string relative_to(const std::filesystem::path& p, const std::filesystem::path& dir) {
+  return p.empty() ? std::string() : std::filesystem::relative(p, dir).generic_string();
+}
+
+// What run.json says about one point.
+struct manifest_entry {
+  std::string label, status;
+  std::filesystem::path result_file, requests_file;
+};
+
+// run.json: every run in the directory and what became of each of its points.
+inline void write_manifest(const sweep_output& out, const sweep_options& o, std::span<const manifest_entry> all) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& e : all) {
+    nlohmann::json p = {{"label", e.label}, {"status", e.status}};
+    if (!e.result_file.empty()) p["result"] = relative_to(e.result_file, out.dir);
+    if (!e.requests_file.empty()) p["requests"] = relative_to(e.requests_file, out.dir);
+    points.push_back(std::move(p));
+  }
+  nlohmann::json runs = out.previous_runs;
+  runs.push_back({{"run", out.run_id},
+                  {"client", "inferlens-loadgen " INFERLENS_VERSION_STRING},
+                  {"url", o.client.url},
+                  {"model", o.client.request.model},
+                  {"points", std::move(points)}});
+  write_file_replacing(out.dir / "run.json", safe_dump({{"format", "inferlens-bench-run/1"}, {"runs", std::move(runs)}}, 2) + "\n");
+}
+}  // namespace detail
+
 /// Run every point in order. Once a point's prompt format is known (token ids or text) the
-/// rest reuse it without probing again. With out_dir, `sweep.json` (the library's own JSON,
-/// read by `inferlens frontier`) is rewritten after every point.
+/// rest reuse it without probing again. With out_dir, the directory is checked first
+/// (sweep_options::if_exists), and after every point `sweep.json` (the library's own JSON, read
+/// by `inferlens frontier`) and `run.json` are rewritten. Skipped points are not returned.
 inline std::vector<point_result> run_sweep(const sweep_options& o, std::span<const sweep_point> points,
                                            const sweep_hooks& hooks = {}) {
+  sweep_output out;
+  out.run_id = o.run_id.empty() ? detail::new_run_id() : o.run_id;
+  if (!o.out_dir.empty()) {
+    detail::out_dir_state prev = detail::prepare_out_dir(o.out_dir, o.if_exists);
+    out.dir = o.out_dir;
+    out.previous_points = std::move(prev.previous_points);
+    out.previous_runs = std::move(prev.previous_runs);
+  }
   std::vector<prompt> file_prompts;
   if (o.dataset.kind == dataset_options::source::jsonl)
     file_prompts = load_prompt_file(o.dataset.path, points.empty() ? 1024 : points.front().osl);
@@ -494,19 +666,25 @@ inline std::vector<point_result> run_sweep(const sweep_options& o, std::span<con
     file_prompts = load_trace(o.dataset.path, {o.dataset.seed, o.dataset.trace_time_scale, o.dataset.token_id_min,
                                                o.dataset.token_id_max});
   sweep_options opts = o;
-  std::vector<point_result> out;
+  std::vector<point_result> done;
+  std::vector<detail::manifest_entry> manifest;
   for (const auto& sp : points) {
     if (hooks.stop && hooks.stop->load()) break;
-    point_result r = run_point(opts, sp, file_prompts, hooks);
-    if (opts.client.format == prompt_format::automatic)
+    point_result r = run_point(opts, sp, file_prompts, hooks, out);
+    if (!r.skipped && opts.client.format == prompt_format::automatic)
       opts.client.format = r.token_ids ? prompt_format::token_ids : prompt_format::text;
-    if (hooks.table) hooks.table->append(r.summary.point);
-    out.push_back(std::move(r));
-    if (!o.out_dir.empty()) detail::write_sweep_table(o.out_dir / "sweep.json", out);
-    if (hooks.on_point) hooks.on_point(out.back());
-    if (out.back().stopped) break;
+    manifest.push_back({detail::point_label(sp), r.skipped ? "skipped" : r.summary.point.partial ? "partial" : "complete",
+                        r.result_file, r.requests_file});
+    if (hooks.on_point) hooks.on_point(r);
+    const bool stopped = r.stopped;
+    if (!r.skipped) done.push_back(std::move(r));
+    if (!out.dir.empty()) {
+      detail::write_sweep_table(out.dir / "sweep.json", out.previous_points, done);
+      detail::write_manifest(out, o, manifest);
+    }
+    if (stopped) break;
   }
-  return out;
+  return done;
 }
 
 }  // namespace loadgen

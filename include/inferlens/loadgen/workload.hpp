@@ -136,13 +136,18 @@ inline std::optional<range_convention> parse_range_convention(std::string_view s
   return std::nullopt;
 }
 
+/// The longest prompt or output the generator makes (2^24 tokens, past every model's context):
+/// a typo such as --isl 99999999999 is an error, not an allocation failure.
+inline constexpr std::int64_t max_sequence_tokens = std::int64_t{1} << 24;
+
 /// Inclusive length bounds. Lengths are at least 1 (InferenceMAX's int(r·L) can be 0 at r = 0).
 struct length_bounds {
   std::int64_t min = 1, max = 1;
 };
 
 inline length_bounds bounds_for(std::int64_t nominal, double ratio, range_convention c) {
-  if (nominal < 1) throw input_error({"", {}, {}, "length"}, "length must be >= 1, got " + std::to_string(nominal));
+  if (nominal < 1 || nominal > max_sequence_tokens)
+    throw input_error({"", {}, {}, "length"}, "length must be in [1, " + std::to_string(max_sequence_tokens) + "], got " + std::to_string(nominal));
   if (!(ratio >= 0.0 && ratio <= 1.0) || (c == range_convention::vllm && ratio >= 1.0))
     throw input_error({"", {}, {}, "range_ratio"},
                       "range ratio must be in [0, 1] (inferencemax) or [0, 1) (vllm), got " + std::to_string(ratio));
@@ -169,10 +174,13 @@ struct random_options {
   /// Token ids are drawn from [min, max): above most vocabularies' specials and below every
   /// common vocabulary size (Llama-2 has 32,000), so any model accepts them.
   std::int32_t token_id_min = 1000, token_id_max = 30000;
+  /// One random prefix of this many tokens shared by every prompt (vLLM's --random-prefix-len,
+  /// for prefix-cache studies): a prompt's input is prefix_len + its drawn length.
+  std::int64_t prefix_len = 0;
 };
 
 namespace detail {
-enum stream_ids : std::uint64_t { lengths_stream = 1, body_stream = 2, arrivals_stream = 3 };
+enum stream_ids : std::uint64_t { lengths_stream = 1, body_stream = 2, arrivals_stream = 3, prefix_stream = 4 };
 }  // namespace detail
 
 /// Prompt bodies for a given length, reproducible per (seed, index) whatever the count.
@@ -191,14 +199,31 @@ inline std::vector<prompt> random_prompts(const random_options& o, std::size_t n
   const length_bounds out = bounds_for(o.osl, o.range_ratio, o.convention);
   if (o.token_id_min < 0 || o.token_id_max <= o.token_id_min)
     throw input_error({"", {}, {}, "token_id_range"}, "token id range is empty");
+  if (o.prefix_len < 0 || o.prefix_len > max_sequence_tokens)
+    throw input_error({"", {}, {}, "prefix_len"}, "prefix length must be in [0, " + std::to_string(max_sequence_tokens) + "]");
   rng lengths = rng::stream(o.seed, detail::lengths_stream);
   std::vector<prompt> v(n);
   for (std::size_t i = 0; i < n; ++i) {
     v[i].input_len = lengths.uniform_int(in.min, in.max);
     v[i].output_len = lengths.uniform_int(out.min, out.max);
   }
-  for (std::size_t i = 0; i < n; ++i)
-    v[i].token_ids = random_token_ids(v[i].input_len, o.seed, i, o.token_id_min, o.token_id_max);
+  std::vector<std::int32_t> prefix;
+  if (o.prefix_len > 0) {
+    rng g = rng::stream(o.seed, detail::prefix_stream);
+    prefix.resize(static_cast<std::size_t>(o.prefix_len));
+    for (auto& id : prefix) id = static_cast<std::int32_t>(g.uniform_int(o.token_id_min, o.token_id_max - 1));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::int32_t> body = random_token_ids(v[i].input_len, o.seed, i, o.token_id_min, o.token_id_max);
+    if (prefix.empty()) {
+      v[i].token_ids = std::move(body);
+    } else {
+      v[i].token_ids.reserve(prefix.size() + body.size());
+      v[i].token_ids = prefix;
+      v[i].token_ids.insert(v[i].token_ids.end(), body.begin(), body.end());
+      v[i].input_len += o.prefix_len;
+    }
+  }
   return v;
 }
 

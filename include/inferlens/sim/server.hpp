@@ -9,8 +9,10 @@
 
 #include <utility>  // before Asio: g++ 12's libstdc++ no longer brings it in transitively
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -26,6 +28,9 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -52,6 +57,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inferlens/sim/model.hpp"
+#include "inferlens/sim/personality.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
@@ -111,17 +117,32 @@ struct fault_options {
   fault_rule slow_write;
   int slow_write_pieces = 3;
   double slow_write_delay_s = 0.002;
+  /// Not exclusive with the others: the request's chunk ids and its error message (an injected
+  /// http_error) carry bytes that are not UTF-8, as a broken server or proxy might send.
+  fault_rule invalid_utf8;
   std::uint64_t seed = 0;
 };
 
 struct server_options {
-  std::string host = "127.0.0.1";
+  std::string host = "127.0.0.1";  ///< an address (IPv4 or IPv6) or a host name such as localhost
   std::uint16_t port = 0;  ///< 0: an ephemeral port, see server::port()
   std::string model_name = "sim-model";
   std::string api_key;  ///< empty: no check; otherwise /v1/* needs `Authorization: Bearer <key>`
   step_model model;
   fault_options faults;
-  int tokens_per_chunk = 1;  ///< tokens per SSE event after the first (vLLM --stream-interval)
+  /// Whose framing, parameter handling and connection handling to reproduce (sim/personality.hpp).
+  sim::personality personality = sim::personality::vllm;
+  /// Tokens per SSE event after the first (vLLM --stream-interval); 0: the personality's (1, trt 3).
+  int tokens_per_chunk = 0;
+  /// A connection waiting for a request is closed after this many wall seconds of silence; 0: never.
+  double idle_timeout_s = 60.0;
+  /// Once a request's first bytes arrived, the rest of it must come within this; 0: no limit.
+  double header_timeout_s = 10.0;
+  /// Most connections open at once; at the cap the longest-idle one is closed for a newcomer, or
+  /// the newcomer gets 503 when none is idle. 0: the process's file-descriptor limit less 64.
+  std::size_t max_connections = 0;
+  /// SO_REUSEPORT on the listener, so several servers (processes) can share one port.
+  bool reuse_port = false;
   /// Wall seconds per model second: 0.01 runs the model 100× faster than real time; 0: no waiting.
   double time_scale = 1.0;
   std::uint64_t seed = 0;  ///< EOS draws and completion ids
@@ -135,11 +156,12 @@ struct server_options {
 };
 
 /// One write of an SSE event. `sent` is steady_clock::now() taken immediately before the write
-/// holding the event's last byte is handed to the socket (Asio attempts the send at once, so it is
-/// within microseconds of the bytes entering the kernel; a client can never read them earlier).
-/// Events written together share the stamp.
+/// holding the event's last byte is handed to the socket: a client can never read the bytes
+/// earlier. `written` is taken right after the socket took them (the server's own share of any
+/// delay lies between the two: a preempted server thread, a full socket buffer). Events written
+/// together share the stamps.
 struct chunk_trace {
-  std::chrono::steady_clock::time_point sent;
+  std::chrono::steady_clock::time_point sent, written;
   int tokens = 0;  ///< 0 for the chat role prelude
 };
 
@@ -171,6 +193,13 @@ struct server_counters {
   std::uint64_t tokens = 0;               ///< tokens generated
   std::uint64_t faults = 0;               ///< faults applied
   std::uint64_t internal_errors = 0;      ///< exceptions escaping a coroutine (a bug if non-zero)
+  std::uint64_t timed_out = 0;            ///< connections closed by the idle or header timeout
+  std::uint64_t refused = 0;              ///< connections turned away at the cap (503)
+  std::uint64_t evicted = 0;              ///< idle connections closed to make room at the cap
+  /// Model seconds the engine ran, and those it lost because it could not keep up with wall
+  /// time × time_scale (CPU-bound: the model clock jumps). lost / run > a few % means the time
+  /// scale is not held.
+  double model_run_s = 0, model_lost_s = 0;
 };
 
 namespace detail {
@@ -275,10 +304,12 @@ inline void format_response(std::string& out, int status, std::string_view conte
   out += body;
 }
 
-inline void format_stream_headers(std::string& out, bool keep_alive) {
+/// `advertise` adds llama.cpp's `Keep-Alive: timeout=5, max=100` (which it then does not keep).
+inline void format_stream_headers(std::string& out, bool keep_alive, bool advertise = false) {
   out += "HTTP/1.1 200 OK\r\nserver: inferlens-sim\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
          "transfer-encoding: chunked\r\n";
   if (!keep_alive) out += "connection: close\r\n";
+  else if (advertise) out += "keep-alive: timeout=5, max=100\r\n";
   out += "\r\n";
 }
 
@@ -293,7 +324,8 @@ struct generation_request {
   int max_tokens = 0;
   bool stream = false;
   bool include_usage = false;
-  bool ignore_eos = false;
+  bool continuous_usage = false;  ///< stream_options.continuous_usage_stats, when the personality honours it
+  bool ignore_eos = false;        ///< as asked, when the personality honours it
 };
 
 /// Reads a JSON body; on failure returns the HTTP status and sets `message`.
@@ -323,7 +355,7 @@ inline int parse_generation(const server_options& opts, bool chat, std::string_v
       message = "'model' must be a string";
       return 400;
     }
-    if (m->get_ref<const std::string&>() != opts.model_name) {
+    if (traits_of(opts.personality).checks_model && m->get_ref<const std::string&>() != opts.model_name) {
       message = "The model `" + m->get<std::string>() + "` does not exist.";
       return 404;
     }
@@ -383,8 +415,10 @@ inline int parse_generation(const server_options& opts, bool chat, std::string_v
     }
   }
 
-  const nlohmann::json* max_tokens = chat && field("max_completion_tokens") ? field("max_completion_tokens")
-                                                                              : field("max_tokens");
+  const traits t = traits_of(opts.personality);
+  const nlohmann::json* max_tokens = chat && t.max_completion_tokens && field("max_completion_tokens")
+                                         ? field("max_completion_tokens")
+                                         : field("max_tokens");
   std::int64_t wanted = 0;
   if (max_tokens) {
     if (!max_tokens->is_number_integer() || max_tokens->get<std::int64_t>() < 1) {
@@ -409,7 +443,15 @@ inline int parse_generation(const server_options& opts, bool chat, std::string_v
       }
       out.include_usage = u->get<bool>();
     }
+    if (const auto u = so->find("continuous_usage_stats"); u != so->end() && !u->is_null()) {
+      if (!u->is_boolean()) {
+        message = "'stream_options.continuous_usage_stats' must be a boolean";
+        return 400;
+      }
+      out.continuous_usage = t.continuous_usage && out.include_usage && u->get<bool>();
+    }
   }
+  if (!t.ignore_eos) out.ignore_eos = false;  // not a parameter this server knows
   const std::int64_t limit = std::min<std::int64_t>(opts.model.max_model_len_tokens, opts.model.kv_capacity_tokens);
   if (prompt + wanted > limit) {
     message = "This model's maximum context length is " + std::to_string(limit) + " tokens. However, you requested " +
@@ -444,6 +486,14 @@ inline fault_kind pick_fault(const fault_options& f, std::uint64_t ordinal, bool
   return fault_kind::none;
 }
 
+/// Whether request `ordinal` carries invalid UTF-8 (fault_options::invalid_utf8).
+inline bool pick_invalid_utf8(const fault_options& f, std::uint64_t ordinal) {
+  const fault_rule& r = f.invalid_utf8;
+  return (r.every_nth > 0 && ordinal % static_cast<std::uint64_t>(r.every_nth) == 0) ||
+         (r.probability > 0.0 && unit_interval(mix64(f.seed ^ mix64(ordinal * 31 + 7))) < r.probability);
+}
+inline constexpr std::string_view invalid_utf8_bytes = "\xC3\x28\xFF";  // a cut 2-byte sequence, then a byte never valid
+
 /// A traced SSE event in a buffer: its tokens and the offset just past its last byte.
 struct traced_event {
   int tokens = 0;
@@ -462,16 +512,27 @@ struct connection {
   std::vector<traced_event> out_events;  // the traced events in `out`
   asio::steady_timer wake;      // cancelled by the engine when it queued bytes for us
   asio::steady_timer delay;     // stalls and slow writes
+  /// Waiting for a request (idle: the idle timeout applies), reading one (the header timeout),
+  /// or answering one (no limit here: the response takes as long as the engine).
+  enum class phase : std::uint8_t { idle, reading, busy };
+  phase state = phase::idle;
+  sim_clock::time_point deadline = sim_clock::time_point::max();
+  sim_clock::time_point idle_since = sim_clock::now();
 };
 
 /// One generation request in flight: the engine formats its events into `pending`, the connection's
 /// coroutine writes them.
 struct stream_state {
   const server_options* opts = nullptr;
+  traits t;
   connection* conn = nullptr;
   bool chat = false;
   bool streaming = false;
   bool include_usage = false;
+  bool continuous_usage = false;  // usage on every chunk (continuous_usage_stats)
+  int tokens_per_chunk = 1;
+  double time_scale = 1.0;         // for llama.cpp's timings, in model milliseconds
+  sim_clock::time_point first_token_at{};
   std::uint64_t word_offset = 0;  // where this request starts in token_words
   std::string envelope;           // {"id":"...","object":"...","created":N,"model":"...",
   fault_kind fault = fault_kind::none;
@@ -520,22 +581,56 @@ struct stream_state {
       if (last) finish_plain();
       return;
     }
-    // vLLM's stream interval: the first token goes out at once, later ones in groups.
-    if (!last && content_events > 0 && unsent < opts->tokens_per_chunk) return;
+    if (!last) {
+      // the stream interval: the first token goes out at once, later ones in groups
+      if (content_events > 0 && unsent < tokens_per_chunk) return;
+      // llama.cpp: a token whose text ends inside a character waits for the next one
+      if (t.two_tokens_every > 0 && (content_events + 1) % t.two_tokens_every == 0 && unsent < 2) return;
+    }
     emit(last);
   }
 
  private:
+  // `,"usage":{...}` with this many completion tokens
+  void append_usage(std::string& out, int completion) const {
+    const number_text p(static_cast<std::uint64_t>(trace.prompt_tokens));
+    const number_text c(static_cast<std::uint64_t>(completion));
+    const number_text total(static_cast<std::uint64_t>(trace.prompt_tokens + completion));
+    out += R"(,"usage":{"prompt_tokens":)";
+    out += p.view();
+    out += R"(,"completion_tokens":)";
+    out += c.view();
+    out += R"(,"total_tokens":)";
+    out += total.view();
+    out += "}";
+  }
+
+  // What follows a chunk's "choices": usage as the personality puts it, the end of the object,
+  // the event's end.
+  void finish_tail(std::string& tail, int completion_so_far) const {
+    if (continuous_usage) append_usage(tail, completion_so_far);
+    else if (t.usage_null) tail += R"(,"usage":null)";
+    tail += t.trailing_space ? "} \n\n" : "}\n\n";
+  }
+
+  std::string_view chat_open() const noexcept {
+    return t.chat_prelude == traits::prelude::none ? std::string_view(R"("choices":[{"index":0,"delta":{"role":"assistant","content":")")
+                                                   : std::string_view(R"("choices":[{"index":0,"delta":{"content":")");
+  }
+
   void content_event(int n, bool last, bool malformed) {
     const std::uint64_t first = word_offset + static_cast<std::uint64_t>(generated - unsent);
-    const std::string_view open = chat ? R"("choices":[{"index":0,"delta":{"content":")"
-                                       : R"("choices":[{"index":0,"text":")";
+    const std::string_view open = chat ? chat_open() : R"("choices":[{"index":0,"text":")";
     const std::string_view close = chat ? R"("},"logprobs":null,"finish_reason":)" : R"(","logprobs":null,"finish_reason":)";
+    if (content_events == 0) first_token_at = sim_clock::now();
     if (malformed) {
       append_chunk(pending, {"data: ", envelope, open}, first, n, {"\n\n"});  // unterminated string
     } else {
-      append_chunk(pending, {"data: ", envelope, open}, first, n,
-                   {close, finish_json(last ? finish : finish_reason::none), "}]}\n\n"});
+      tail_.assign(close);
+      tail_ += finish_json(last ? finish : finish_reason::none);
+      tail_ += "}]";
+      finish_tail(tail_, content_tokens + n);
+      append_chunk(pending, {"data: ", envelope, open}, first, n, {tail_});
     }
     pending_events.push_back({n, pending.size()});
     ++content_events;
@@ -544,21 +639,60 @@ struct stream_state {
   }
 
   void role_prelude() {
-    append_chunk(pending, {"data: ", envelope,
-                           R"("choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]})",
-                           "\n\n"});
+    tail_.assign(R"("choices":[{"index":0,"delta":{"role":"assistant")");
+    if (t.chat_prelude == traits::prelude::role_empty_content) tail_ += R"(,"content":"")";
+    else if (t.chat_prelude == traits::prelude::role_null_content) tail_ += R"(,"content":null)";
+    tail_ += t.chat_prelude == traits::prelude::role_only ? R"(},"finish_reason":null}])" : R"(},"logprobs":null,"finish_reason":null}])";
+    finish_tail(tail_, 0);
+    append_chunk(pending, {"data: ", envelope, tail_});
     pending_events.push_back({0, pending.size()});
   }
 
-  void end_stream() {
-    if (include_usage) {
-      const number_text p(static_cast<std::uint64_t>(trace.prompt_tokens));
-      const number_text c(static_cast<std::uint64_t>(content_tokens));
-      const number_text t(static_cast<std::uint64_t>(trace.prompt_tokens + content_tokens));
-      append_chunk(pending, {"data: ", envelope, R"("choices":[],"usage":{"prompt_tokens":)", p.view(),
-                             R"(,"completion_tokens":)", c.view(), R"(,"total_tokens":)", t.view(), "}}\n\n"});
+  // A chunk without text: the finish_reason on its own (llama.cpp), or TGI's EOS token (`tokens` 1).
+  void empty_event(int tokens) {
+    if (content_events == 0) first_token_at = sim_clock::now();
+    tail_.assign(chat ? (t.chat_prelude == traits::prelude::none ? R"("choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":)"
+                                                                 : R"("choices":[{"index":0,"delta":{},"finish_reason":)")
+                      : R"("choices":[{"index":0,"text":"","logprobs":null,"finish_reason":)");
+    tail_ += finish_json(finish);
+    tail_ += "}]";
+    content_tokens += tokens;
+    if (t.usage == traits::usage_place::llama_cpp && !chat) append_usage(tail_, content_tokens);  // always, llama.cpp
+    if (t.timings) append_timings(tail_);
+    if (tokens > 0) {
+      ++content_events;
+      unsent = 0;
     }
-    append_chunk(pending, {done_event});
+    finish_tail(tail_, content_tokens);
+    append_chunk(pending, {"data: ", envelope, tail_});
+    pending_events.push_back({tokens, pending.size()});
+  }
+
+  // llama.cpp's per-request timings, in the model's milliseconds.
+  void append_timings(std::string& out) const {
+    const double scale = time_scale > 0 ? 1.0 / time_scale : 1.0;
+    const double prompt_ms = std::chrono::duration<double, std::milli>(first_token_at - trace.received).count() * scale;
+    const double predicted_ms = std::chrono::duration<double, std::milli>(sim_clock::now() - first_token_at).count() * scale;
+    const int pn = trace.prompt_tokens, dn = content_tokens;
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  R"(,"timings":{"cache_n":0,"prompt_n":%d,"prompt_ms":%.3f,"prompt_per_token_ms":%.6f,"prompt_per_second":%.3f,)"
+                  R"("predicted_n":%d,"predicted_ms":%.3f,"predicted_per_token_ms":%.6f,"predicted_per_second":%.3f})",
+                  pn, prompt_ms, pn ? prompt_ms / pn : 0.0, prompt_ms > 0 ? pn * 1000.0 / prompt_ms : 0.0, dn, predicted_ms,
+                  dn ? predicted_ms / dn : 0.0, predicted_ms > 0 ? dn * 1000.0 / predicted_ms : 0.0);
+    out += buf;
+  }
+
+  void end_stream() {
+    const bool usage_chunk = include_usage && (t.usage == traits::usage_place::usage_chunk ||
+                                               (t.usage == traits::usage_place::llama_cpp && chat));
+    if (usage_chunk) {
+      tail_.assign(R"("choices":[])");
+      append_usage(tail_, content_tokens);
+      tail_ += t.trailing_space ? "} \n\n" : "}\n\n";
+      append_chunk(pending, {"data: ", envelope, tail_});
+    }
+    if (t.sends_done) append_chunk(pending, {t.trailing_space ? std::string_view("data: [DONE] \n\n") : done_event});
     pending += last_chunk;
     body_complete = true;
   }
@@ -570,9 +704,21 @@ struct stream_state {
       trace.fault = to_string(fault);
     }
     const bool terminal = fire && fault != fault_kind::malformed_sse;
-    if (chat && content_events == 0 && !terminal) role_prelude();
+    if (chat && content_events == 0 && !terminal && t.chat_prelude != traits::prelude::none) role_prelude();
     if (!terminal) {
-      content_event(unsent, last, fire);
+      if (last && t.eos_without_text && finish == finish_reason::stop) {
+        if (unsent > 1) {  // the tokens before EOS, then EOS as a chunk without text
+          --unsent;
+          content_event(unsent, false, fire);
+          unsent = 1;
+        }
+        empty_event(1);
+      } else if (last && t.finish_chunk_separate) {
+        content_event(unsent, false, fire);
+        empty_event(0);
+      } else {
+        content_event(unsent, last, fire);
+      }
       if (last) end_stream();
       return;
     }
@@ -586,7 +732,7 @@ struct stream_state {
           const std::uint64_t first = word_offset + static_cast<std::uint64_t>(generated - unsent);
           whole += "data: ";
           whole += envelope;
-          whole += chat ? R"("choices":[{"index":0,"delta":{"content":")" : R"("choices":[{"index":0,"text":")";
+          whole += chat ? chat_open() : R"("choices":[{"index":0,"text":")";
           append_text(whole, first, unsent);
           whole += "\"";
           append_chunk(pending, {std::string_view(whole).substr(0, whole.size() / 2)});
@@ -596,7 +742,7 @@ struct stream_state {
         return;
       case fault_kind::error_event:
         append_chunk(pending, {error_event_text});
-        append_chunk(pending, {done_event});
+        if (t.sends_done) append_chunk(pending, {done_event});
         pending += last_chunk;
         body_complete = true;
         return;
@@ -605,6 +751,9 @@ struct stream_state {
     }
   }
 
+  std::string tail_;  // scratch for a chunk's end (capacity reused)
+
+ public:
   /// The whole non-streamed response, once the engine is done.
   void finish_plain() {
     const bool keep_alive = !close_after;
@@ -651,15 +800,43 @@ struct stream_state {
 struct server_impl {
   explicit server_impl(server_options o)
       : opts(std::move(o)), model_json(nlohmann::json(opts.model_name).dump()), model(opts.model, opts.seed) {
-    opts.tokens_per_chunk = std::max(opts.tokens_per_chunk, 1);
+    opts.tokens_per_chunk = std::max(opts.tokens_per_chunk, 0);
     opts.max_steps_without_yield = std::max(opts.max_steps_without_yield, 1);
     if (!(opts.time_scale >= 0.0)) throw std::invalid_argument("sim::server: time_scale must be >= 0");
-    const tcp::endpoint endpoint(asio::ip::make_address(opts.host), opts.port);
+    if (!(opts.idle_timeout_s >= 0.0) || !(opts.header_timeout_s >= 0.0))
+      throw std::invalid_argument("sim::server: timeouts must be >= 0");
+    const tcp::endpoint endpoint = resolve(opts.host, opts.port);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
+#if defined(SO_REUSEPORT)
+    if (opts.reuse_port) {
+      const int one = 1;
+      ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    }
+#endif
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
     port = acceptor.local_endpoint().port();
+    address = acceptor.local_endpoint().address();
+    if (opts.max_connections == 0) {
+      rlimit r{};
+      const bool known = ::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY;
+      opts.max_connections = known && r.rlim_cur > 128 ? static_cast<std::size_t>(r.rlim_cur - 64) : 65536;
+    }
+  }
+
+  /// An address, or a host name (the first address it resolves to, IPv4 preferred).
+  static tcp::endpoint resolve(const std::string& host, std::uint16_t port) {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    if (!ec) return {address, port};
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    const auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec || results.empty()) throw std::invalid_argument("sim::server: cannot resolve host '" + host + "': " + ec.message());
+    for (const auto& r : results)
+      if (r.endpoint().address().is_v4()) return r.endpoint();
+    return results.begin()->endpoint();
   }
 
   // --- used by the coroutines, on the io thread only ---
@@ -747,19 +924,22 @@ struct server_impl {
   server_options opts;
   std::string model_json;
   std::uint16_t port = 0;
+  asio::ip::address address;  // where it listens
   sim_clock::time_point origin = sim_clock::now();
 
   mutable std::mutex trace_mutex;
   std::vector<request_trace> trace_store;
 
   std::atomic<std::uint64_t> connections{0}, requests{0}, generation_requests{0}, completed{0}, tokens{0}, faults{0},
-      internal_errors{0};
+      internal_errors{0}, timed_out{0}, refused{0}, evicted{0};
+  std::atomic<double> model_run_s{0}, model_lost_s{0};  // written by the engine only
   std::uint64_t id_counter = 0;
 
   scheduler model;
   std::unordered_map<sequence_id, stream_state*> streams;
   std::unordered_set<connection*> open_connections;
   asio::steady_timer* engine_timer = nullptr;  // lives in the engine coroutine
+  asio::steady_timer* sweeper_timer = nullptr;
   bool engine_idle = false;
   bool stopping = false;
   bool started = false;
@@ -780,13 +960,26 @@ struct server_impl {
 #endif
 
 /// Writes c->out, split into slow pieces when the fault asks for it; stamps and records on the way.
+/// Writes bytes: a send() straight away (the socket is non-blocking), and only what the socket
+/// did not take through Asio's asynchronous write, so most writes never suspend the coroutine.
+inline asio::awaitable<beast::error_code> write_bytes(connection* c, const char* data, std::size_t n) {
+  beast::error_code ec;
+  const std::size_t done = c->socket.write_some(asio::buffer(data, n), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
+  if (done == n) co_return beast::error_code{};
+  auto op = asio::async_write(c->socket, asio::buffer(data + done, n - done), asio::as_tuple(asio::use_awaitable));
+  auto [wec, written] = co_await std::move(op);
+  (void)written;
+  co_return wec;
+}
+
 inline asio::awaitable<beast::error_code> write_out(server_impl* self, connection* c, stream_state* s, bool last) {
   std::size_t stamped = 0;
   // Stamps the events whose last byte lies before `upto`, just before the write that carries it.
   const auto stamp = [self, c, s, &stamped](std::size_t upto) {
     const auto now = sim_clock::now();
     for (; stamped < c->out_events.size() && c->out_events[stamped].end <= upto; ++stamped) {
-      if (self->opts.record_traces) s->trace.chunks.push_back({now, c->out_events[stamped].tokens});
+      if (self->opts.record_traces) s->trace.chunks.push_back({now, now, c->out_events[stamped].tokens});
       ++s->chunks_written;
     }
     if (!s->headers_stamped) {
@@ -804,11 +997,17 @@ inline asio::awaitable<beast::error_code> write_out(server_impl* self, connectio
 
   const std::size_t size = c->out.size();
   const bool slow = s->fault == fault_kind::slow_write && self->opts.faults.slow_write_pieces > 1;
+  // After a write, the events it carried were written now.
+  const auto written = [s](std::size_t from) {
+    const auto now = sim_clock::now();
+    for (std::size_t k = from; k < s->trace.chunks.size(); ++k) s->trace.chunks[k].written = now;
+  };
   if (!slow) {
+    const std::size_t from = s->trace.chunks.size();
     finish(stamp(size));
-    auto op = asio::async_write(c->socket, asio::buffer(c->out), asio::as_tuple(asio::use_awaitable));
-    auto [ec, n] = co_await std::move(op);
-    (void)n;
+    auto op = write_bytes(c, c->out.data(), size);
+    const beast::error_code ec = co_await std::move(op);
+    written(from);
     co_return ec;
   }
   if (s->trace.fault.empty()) {
@@ -819,11 +1018,12 @@ inline asio::awaitable<beast::error_code> write_out(server_impl* self, connectio
   const std::size_t piece = std::max<std::size_t>(1, (size + pieces - 1) / pieces);
   for (std::size_t offset = 0; offset < size; offset += piece) {
     const std::size_t n = std::min(piece, size - offset);
+    const std::size_t from = s->trace.chunks.size();
     const auto now = stamp(offset + n);
     if (offset + n == size) finish(now);
-    auto op = asio::async_write(c->socket, asio::buffer(c->out.data() + offset, n), asio::as_tuple(asio::use_awaitable));
-    auto [ec, written] = co_await std::move(op);
-    (void)written;
+    auto op = write_bytes(c, c->out.data() + offset, n);
+    const beast::error_code ec = co_await std::move(op);
+    written(from);
     if (ec) co_return ec;
     if (offset + n < size) {
       c->delay.expires_after(std::chrono::duration_cast<sim_clock::duration>(
@@ -953,6 +1153,7 @@ inline asio::awaitable<bool> handle_generation(server_impl* self, connection* c,
 
   const std::uint64_t ordinal = self->id_counter + 1;
   const fault_kind fault = pick_fault(self->opts.faults, ordinal, g.stream);
+  const bool bad_utf8 = pick_invalid_utf8(self->opts.faults, ordinal);
   std::string id = self->next_id(chat);
   const fault_options& f = self->opts.faults;
 
@@ -972,21 +1173,28 @@ inline asio::awaitable<bool> handle_generation(server_impl* self, connection* c,
     const int code = f.http_error_status;
     rejected.http_status = code;
     rejected.complete = true;
+    if (bad_utf8) rejected.fault += "+invalid_utf8";
     self->record(std::move(rejected));
-    auto op = write_simple(self, c, code, error_body(code, "simulated failure (injected by the server)"), keep_alive);
+    std::string body = error_body(code, "simulated failure (injected by the server)");
+    if (bad_utf8) body.insert(body.find("simulated"), invalid_utf8_bytes);  // raw bytes inside the JSON string
+    auto op = write_simple(self, c, code, std::move(body), keep_alive);
     const bool keep = co_await std::move(op);
     co_return keep;
   }
 
   stream_state s;
   s.opts = &self->opts;
+  s.t = traits_of(self->opts.personality);
   s.conn = c;
   s.chat = chat;
   s.streaming = g.stream;
   s.include_usage = g.include_usage;
+  s.continuous_usage = g.continuous_usage;
+  s.tokens_per_chunk = self->opts.tokens_per_chunk > 0 ? self->opts.tokens_per_chunk : std::max(s.t.tokens_per_delta, 1);
+  s.time_scale = self->opts.time_scale;
   s.word_offset = ordinal;
   s.fault = fault;
-  s.close_after = !keep_alive;
+  s.close_after = !keep_alive || (s.t.close_after_stream && g.stream);
   switch (fault) {
     case fault_kind::reset: s.fault_at = f.reset_after_chunks; break;
     case fault_kind::truncate: s.fault_at = f.truncate_after_chunks; break;
@@ -996,7 +1204,12 @@ inline asio::awaitable<bool> handle_generation(server_impl* self, connection* c,
   }
   const auto created = std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch()).count();
-  s.envelope = R"({"id":")" + id + R"(","object":")" +
+  std::string shown_id = s.t.empty_id ? std::string() : self->opts.personality == personality::sglang ? id.substr(id.find('-') + 1) : id;
+  if (bad_utf8) {
+    shown_id += invalid_utf8_bytes;
+    s.trace.fault = s.trace.fault.empty() ? "invalid_utf8" : s.trace.fault + "+invalid_utf8";
+  }
+  s.envelope = R"({"id":")" + shown_id + R"(","object":")" +
                (chat ? (g.stream ? "chat.completion.chunk" : "chat.completion") : "text_completion") +
                R"(","created":)" + std::to_string(created) + R"(,"model":)" + self->model_json + ",";
   s.trace.id = std::move(id);
@@ -1006,7 +1219,7 @@ inline asio::awaitable<bool> handle_generation(server_impl* self, connection* c,
   s.trace.prompt_tokens = g.prompt_tokens;
   s.trace.requested_tokens = g.max_tokens;
   if (self->opts.record_traces && g.stream)
-    s.trace.chunks.reserve(static_cast<std::size_t>(std::min(g.max_tokens / self->opts.tokens_per_chunk + 3, 4096)));
+    s.trace.chunks.reserve(static_cast<std::size_t>(std::min(g.max_tokens / s.tokens_per_chunk + 4, 4096)));
 
   const auto seq = self->model.submit(request_spec{g.prompt_tokens, g.max_tokens, g.ignore_eos});
   if (!seq) {  // parse_generation checked the limits; kept for safety
@@ -1020,7 +1233,7 @@ inline asio::awaitable<bool> handle_generation(server_impl* self, connection* c,
   self->streams.emplace(s.seq, &s);
   const stream_guard guard{self, &s};
   self->wake_engine();
-  if (g.stream) format_stream_headers(s.pending, keep_alive);
+  if (g.stream) format_stream_headers(s.pending, keep_alive, s.t.close_after_stream);
 
   auto op = pump(self, c, &s);
   const bool keep = co_await std::move(op);
@@ -1069,9 +1282,10 @@ inline asio::awaitable<bool> handle_request(server_impl* self, connection* c, ht
     co_return keep;
   }
   if (models && req.method() == http::verb::get) {
-    const std::string body =
-        R"({"object":"list","data":[{"id":)" + self->model_json + R"(,"object":"model","created":0,"owned_by":"inferlens","max_model_len":)" +
-        std::to_string(self->opts.model.max_model_len_tokens) + "}]}";
+    std::string body = R"({"object":"list","data":[{"id":)" + self->model_json + R"(,"object":"model","created":0,"owned_by":"inferlens")";
+    if (traits_of(self->opts.personality).models_max_len)
+      body += R"(,"max_model_len":)" + std::to_string(self->opts.model.max_model_len_tokens);
+    body += "}]}";
     auto op = write_simple(self, c, 200, body, keep_alive);
     const bool keep = co_await std::move(op);
     co_return keep;
@@ -1097,7 +1311,24 @@ inline asio::awaitable<void> serve_connection(server_impl* self, tcp::socket soc
   connection c(std::move(socket));
   self->open_connections.insert(&c);
   const connection_guard guard{self, &c};
+  beast::error_code nb;
+  c.socket.non_blocking(true, nb);  // responses are sent at once where the socket takes them (write_bytes)
+  const auto after = [](double s) {
+    return s > 0 ? sim_clock::now() + std::chrono::duration_cast<sim_clock::duration>(std::chrono::duration<double>(s))
+                 : sim_clock::time_point::max();
+  };
   for (;;) {
+    if (c.buffer.size() == 0) {  // idle until the next request's first bytes
+      c.state = connection::phase::idle;
+      c.idle_since = sim_clock::now();
+      c.deadline = after(self->opts.idle_timeout_s);
+      auto first = c.socket.async_read_some(c.buffer.prepare(4096), asio::as_tuple(asio::use_awaitable));
+      auto [first_ec, first_n] = co_await std::move(first);
+      if (first_ec || first_n == 0 || self->stopping) break;
+      c.buffer.commit(first_n);
+    }
+    c.state = connection::phase::reading;
+    c.deadline = after(self->opts.header_timeout_s);
     http::request_parser<http::string_body> parser;
     parser.body_limit(std::uint64_t{64} << 20);
     parser.header_limit(64u << 10);
@@ -1119,6 +1350,8 @@ inline asio::awaitable<void> serve_connection(server_impl* self, tcp::socket soc
       ec = body_ec;
     }
     const auto received = sim_clock::now();
+    c.state = connection::phase::busy;
+    c.deadline = sim_clock::time_point::max();
     if (self->stopping) co_return;
     if (ec) {
       const bool bad_request = &ec.category() == &http::make_error_code(http::error::bad_target).category() &&
@@ -1153,10 +1386,55 @@ inline asio::awaitable<void> accept_loop(server_impl* self) {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    if (self->open_connections.size() >= self->opts.max_connections) {
+      // at the cap: the longest-idle connection makes room, else the newcomer is turned away
+      connection* oldest = nullptr;
+      for (connection* c : self->open_connections)
+        if (c->state == connection::phase::idle && (!oldest || c->idle_since < oldest->idle_since)) oldest = c;
+      if (oldest) {
+        oldest->socket.close(ignored);
+        self->open_connections.erase(oldest);  // its coroutine ends on the next turn
+        self->evicted.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        std::string busy;
+        format_response(busy, 503, "application/json", error_body(503, "too many connections"), false,
+                        error_body(503, "too many connections").size());
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(busy), ignored);
+        socket.close(ignored);
+        self->refused.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+    }
     self->connections.fetch_add(1, std::memory_order_relaxed);
     asio::co_spawn(self->io, serve_connection(self, std::move(socket)), [self](std::exception_ptr e) {
       if (e) self->internal_errors.fetch_add(1, std::memory_order_relaxed);
     });
+  }
+}
+
+/// Closes connections that overstayed the idle or header timeout.
+inline asio::awaitable<void> sweep_connections(server_impl* self) {
+  asio::steady_timer timer(self->io);
+  self->sweeper_timer = &timer;
+  double shortest = 1.0;
+  for (double t : {self->opts.idle_timeout_s, self->opts.header_timeout_s})
+    if (t > 0) shortest = std::min(shortest, t);
+  const auto tick = std::chrono::duration_cast<sim_clock::duration>(std::chrono::duration<double>(std::clamp(shortest / 4, 0.01, 0.25)));
+  while (!self->stopping) {
+    timer.expires_after(tick);
+    auto wait = timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await std::move(wait);
+    (void)ec;
+    if (self->stopping) break;
+    const auto now = sim_clock::now();
+    for (connection* c : self->open_connections)
+      if (c->state != connection::phase::busy && now >= c->deadline) {
+        beast::error_code ignored;
+        c->socket.close(ignored);  // its read fails and its coroutine ends
+        c->deadline = sim_clock::time_point::max();
+        self->timed_out.fetch_add(1, std::memory_order_relaxed);
+      }
   }
 }
 
@@ -1165,10 +1443,18 @@ inline asio::awaitable<void> run_engine(server_impl* self) {
   asio::steady_timer timer(self->io);
   self->engine_timer = &timer;
   int steps_since_yield = 0;
+  bool after_idle = true;  // the model clock may jump over idle time without losing anything
   for (;;) {
     if (self->stopping) co_return;
     const auto now = sim_clock::now();
-    if (self->opts.time_scale > 0.0) self->model.advance_to(self->model_seconds(now));
+    if (self->opts.time_scale > 0.0) {
+      const double target = self->model_seconds(now);
+      if (!after_idle && target > self->model.now())  // behind the wall: a late wake-up, or CPU-bound
+        self->model_lost_s.store(self->model_lost_s.load(std::memory_order_relaxed) + (target - self->model.now()),
+                                 std::memory_order_relaxed);
+      self->model.advance_to(target);
+    }
+    after_idle = false;
     const step_result& r = self->model.step();
     if (!r.did_work()) {  // nothing runnable: sleep until a request arrives, ends, or resumes
       self->engine_idle = true;
@@ -1178,8 +1464,10 @@ inline asio::awaitable<void> run_engine(server_impl* self) {
       (void)ec;
       self->engine_idle = false;
       steps_since_yield = 0;
+      after_idle = true;
       continue;
     }
+    self->model_run_s.store(self->model_run_s.load(std::memory_order_relaxed) + r.duration_s, std::memory_order_relaxed);
     const auto due = self->wall_time(r.end_s());
     if (due > sim_clock::now()) {
       timer.expires_at(due);
@@ -1215,8 +1503,19 @@ class server {
 
   /// The bound port (the ephemeral one when options.port was 0).
   std::uint16_t port() const noexcept { return impl_->port; }
-  /// "http://host:port", for clients.
-  std::string base_url() const { return "http://" + impl_->opts.host + ":" + std::to_string(impl_->port); }
+  /// "http://host:port" for clients: the bound address (IPv6 in brackets; a wildcard bind as
+  /// the loopback address of its family).
+  std::string base_url() const {
+    auto a = impl_->address;
+    if (a.is_unspecified()) a = a.is_v6() ? detail::asio::ip::address(detail::asio::ip::address_v6::loopback())
+                                          : detail::asio::ip::address(detail::asio::ip::address_v4::loopback());
+    const std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+    return "http://" + host + ":" + std::to_string(impl_->port);
+  }
+  /// The address it listens on.
+  std::string address() const { return impl_->address.to_string(); }
+  /// Only this machine can reach it.
+  bool loopback_only() const { return impl_->address.is_loopback(); }
   const server_options& options() const noexcept { return impl_->opts; }
 
   /// Starts the accept loop and the engine on a background thread.
@@ -1230,6 +1529,7 @@ class server {
     };
     detail::asio::co_spawn(s.io, detail::accept_loop(&s), on_error);
     detail::asio::co_spawn(s.io, detail::run_engine(&s), on_error);
+    detail::asio::co_spawn(s.io, detail::sweep_connections(&s), on_error);
     s.thread = std::thread([p = impl_.get()] {
       try {
         p->io.run();
@@ -1247,6 +1547,7 @@ class server {
         p->stopping = true;
         detail::beast::error_code ignored;
         p->acceptor.close(ignored);
+        if (p->sweeper_timer) p->sweeper_timer->cancel();
         for (detail::connection* c : p->open_connections) c->socket.close(ignored);
         p->io.stop();
       });
@@ -1270,9 +1571,20 @@ class server {
   server_counters counters() const noexcept {
     const detail::server_impl& s = *impl_;
     constexpr auto relaxed = std::memory_order_relaxed;
-    return {s.connections.load(relaxed), s.requests.load(relaxed), s.generation_requests.load(relaxed),
-            s.completed.load(relaxed),   s.tokens.load(relaxed),   s.faults.load(relaxed),
-            s.internal_errors.load(relaxed)};
+    server_counters c;
+    c.connections = s.connections.load(relaxed);
+    c.requests = s.requests.load(relaxed);
+    c.generation_requests = s.generation_requests.load(relaxed);
+    c.completed = s.completed.load(relaxed);
+    c.tokens = s.tokens.load(relaxed);
+    c.faults = s.faults.load(relaxed);
+    c.internal_errors = s.internal_errors.load(relaxed);
+    c.timed_out = s.timed_out.load(relaxed);
+    c.refused = s.refused.load(relaxed);
+    c.evicted = s.evicted.load(relaxed);
+    c.model_run_s = s.model_run_s.load(relaxed);
+    c.model_lost_s = s.model_lost_s.load(relaxed);
+    return c;
   }
 
  private:
