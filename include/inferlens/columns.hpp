@@ -244,6 +244,7 @@ inline constexpr column_alias column_aliases[] = {
     {"source_run", cols::run, "InferenceMAX flat CSV"},
     {"model_id", cols::model, "vLLM"},
     {"max_concurrency", cols::concurrency, "vLLM"},
+    {"hardware", cols::hw, "vLLM --metadata"},
     {"p999_ttft", cols::p999_ttft, "natural"},
     {"p999_tpot", cols::p999_tpot, "natural"},
     {"p999_itl", cols::p999_itl, "natural"},

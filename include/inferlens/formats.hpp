@@ -24,11 +24,14 @@ enum class file_format {
   csv,               ///< a header row of column names (aliases allowed), one point per record
   inferlens_json,    ///< the library's own JSON: rows keyed by canonical column names
   aiperf_json,       ///< GenAI-Perf / AIPerf aggregate export (profile_export_genai_perf.json, *_aiperf.json)
+  guidellm_json,     ///< GuideLLM benchmarks.json: one point per benchmark of a sweep
+  llmperf_summary,   ///< ray-project llmperf *_summary.json
 };
 
 inline constexpr file_format all_file_formats[] = {file_format::inferencemax_agg, file_format::vllm_client,
                                                    file_format::sglang_jsonl,     file_format::csv,
-                                                   file_format::inferlens_json,   file_format::aiperf_json};
+                                                   file_format::inferlens_json,   file_format::aiperf_json,
+                                                   file_format::guidellm_json,    file_format::llmperf_summary};
 
 inline constexpr std::string_view to_string(file_format f) noexcept {
   switch (f) {
@@ -39,6 +42,8 @@ inline constexpr std::string_view to_string(file_format f) noexcept {
     case file_format::csv: return "csv";
     case file_format::inferlens_json: return "inferlens_json";
     case file_format::aiperf_json: return "aiperf_json";
+    case file_format::guidellm_json: return "guidellm_json";
+    case file_format::llmperf_summary: return "llmperf_summary";
   }
   return "unknown";
 }
@@ -53,6 +58,8 @@ inline std::optional<file_format> file_format_from_string(std::string_view name)
   if (name == "sglang" || name == "jsonl") return file_format::sglang_jsonl;
   if (name == "json" || name == "inferlens") return file_format::inferlens_json;
   if (name == "aiperf" || name == "genai_perf") return file_format::aiperf_json;
+  if (name == "guidellm") return file_format::guidellm_json;
+  if (name == "llmperf") return file_format::llmperf_summary;
   return std::nullopt;
 }
 

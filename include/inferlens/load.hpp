@@ -89,25 +89,35 @@ inline file_format detect(std::string_view text, std::string_view name, const lo
     return agg ? file_format::inferencemax_agg : file_format::inferlens_json;
   }
   if (first == '{') {
-    bool sglang = false, client = false, aiperf = false, more = false;
+    bool sglang = false, vllm = false, aiperf = false, guidellm = false, llmperf = false, more = false;
+    std::vector<std::string> seen;
     try {
       for_each_key(in, [&](std::string_view k) {
-        sglang = sglang || k == "dataset_name" || k == "total_throughput" || k.ends_with("_e2e_latency_ms");
-        client = client || k == "model_id" || k == "request_goodput:" || k.ends_with("_ms");
-        aiperf = aiperf || k == "time_to_first_token" || k == "inter_token_latency" || k == "request_latency" ||
-                 k == "benchmark_duration" || k == "output_token_throughput";
+        if (seen.size() < 8) seen.emplace_back(k);
+        sglang = sglang || k == "dataset_name" || k == "total_throughput" || k == "server_info" || k.ends_with("_e2e_latency_ms");
+        vllm = vllm || k == "model_id" || k == "tokenizer_id" || k == "request_goodput:" || k == "burstiness" ||
+               (k.ends_with("_ms") && !k.ends_with("_e2e_latency_ms"));
+        aiperf = aiperf || k == "records" || k == "aiperf_version" || k == "time_to_first_token" || k == "inter_token_latency" ||
+                 k == "request_latency" || k == "benchmark_duration" || k == "output_token_throughput";
+        guidellm = guidellm || k == "benchmarks";
+        llmperf = llmperf || k.starts_with("results_") || k == "num_concurrent_requests";
       });
       more = !in.at_end();
     } catch (const json_syntax_error&) {  // judged by the keys before it; the parse proper reports it
-      if (!aiperf && !sglang && ext != ".jsonl") return file_format::vllm_client;
     }
-    if (aiperf && !more && !client) return file_format::aiperf_json;
-    if (more || sglang || ext == ".jsonl") return file_format::sglang_jsonl;
-    if (client) return file_format::vllm_client;
+    if (guidellm) return file_format::guidellm_json;
+    if (llmperf) return file_format::llmperf_summary;
+    if (aiperf && !more && !vllm && !sglang) return file_format::aiperf_json;
+    if (sglang || (ext == ".jsonl" && !vllm)) return file_format::sglang_jsonl;
+    if (vllm) return file_format::vllm_client;  // one object, or several (vllm bench serve --append-result)
+    if (more) return file_format::sglang_jsonl;
+    std::string keys;
+    for (const auto& k : seen) keys += (keys.empty() ? "" : ", ") + quote_excerpt(k);
     throw input_error(input_location{std::string(name), {}, {}, {}},
-                      "a JSON object without benchmark-client keys: expected a vLLM/InferenceMAX client result "
-                      "(model_id, duration, *_ms latencies), SGLang bench_serving lines or a GenAI-Perf/AIPerf "
-                      "export (time_to_first_token, request_latency, ...)");
+                      "a JSON object of no known harness (its keys: " + (keys.empty() ? std::string("none") : keys) +
+                          "): expected a vLLM/InferenceMAX client result (model_id, *_ms latencies), SGLang bench_serving "
+                          "lines (dataset_name, *_e2e_latency_ms), an AIPerf/GenAI-Perf export (time_to_first_token, "
+                          "request_latency, ...), a GuideLLM report (benchmarks) or an llmperf summary (results_*)");
   }
   if (ext == ".csv" || looks_like_csv(text, o)) return file_format::csv;
   const std::string_view rest = text.substr(in.pos());
@@ -133,6 +143,8 @@ inline void parse_into(std::string_view text, std::string_view name, file_format
       return;
     }
     case file_format::aiperf_json: return parse_aiperf(text, name, sink);
+    case file_format::guidellm_json: return parse_guidellm(text, name, sink);
+    case file_format::llmperf_summary: return parse_llmperf(text, name, sink);
     case file_format::automatic: break;
   }
 }
@@ -240,7 +252,7 @@ inline result_table parse(std::string_view text, std::string_view name, const lo
   const file_format f = o.format == file_format::automatic ? detail::detect(text, name, &o) : o.format;
   const bool rows = f == file_format::inferencemax_agg || f == file_format::inferlens_json;
   detail::parse_into(text, name, rows && o.format == file_format::automatic ? file_format::automatic : f, sink);
-  return detail::finish(sink, {source_file{std::string(name), std::string(to_string(f)), sink.rows, {}, {}}});
+  return detail::finish(sink, {source_file{std::string(name), std::string(to_string(f)), sink.rows, {}, std::move(sink.notes)}});
 }
 
 /// Loads files and directories, in the order given. A directory contributes every *.json,
@@ -262,10 +274,12 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
     const std::size_t before = sink.rows;
     try {
       const file_format f = detail::read_file_into(file, o, sink);
-      files.push_back({file.string(), std::string(to_string(f)), sink.rows - before, {}, {}});
+      files.push_back({file.string(), std::string(to_string(f)), sink.rows - before, {}, std::move(sink.notes)});
+      sink.notes.clear();
     } catch (const input_error& e) {
       detail::truncate(*sink.storage, before);  // a bad file adds no rows
       sink.rows = before;
+      sink.notes.clear();
       failed(file.string(), e);
     }
   };

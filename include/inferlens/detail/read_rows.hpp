@@ -74,6 +74,8 @@ inline std::string_view expectation(file_format f) noexcept {
     case file_format::sglang_jsonl: return "expected JSON lines, one benchmark run per line";
     case file_format::csv: return "expected a CSV header row";
     case file_format::aiperf_json: return "expected a JSON object of GenAI-Perf/AIPerf metrics";
+    case file_format::guidellm_json: return "expected a GuideLLM report with a \"benchmarks\" array";
+    case file_format::llmperf_summary: return "expected an llmperf summary object (results_* keys)";
     case file_format::automatic: break;
   }
   return "expected a JSON array of result rows, a benchmark-client JSON object, JSON lines or a CSV table";
@@ -97,7 +99,12 @@ struct row_sink {
   std::bitset<point_column_count> stored;
   std::vector<column_id> stored_ids;
 
+  std::vector<std::string> notes;  // what the readers noticed, once per message
+
   void add(point_builder& b, file_format f, std::string_view name);
+  void note(std::string message) {
+    if (std::find(notes.begin(), notes.end(), message) == notes.end()) notes.push_back(std::move(message));
+  }
 
   void store(point_builder& b) {
     std::bitset<point_column_count> now = stored | b.given;
@@ -213,30 +220,86 @@ inline void parse_row_array(std::string_view text, std::string_view name, file_f
   }
 }
 
-/// vllm_client: exactly one object. sglang_jsonl: objects one after another, row = the line where
-/// each starts (JSON lines, and also pretty-printed objects in a row).
+/// SGLang bench_serving: the client keys, plus its first (July 2024) spelling of latencies in
+/// milliseconds without the _ms suffix.
+inline const key_table& sglang_keys() {
+  static const key_table table = [] {
+    key_table t = client_keys();
+    t.generated.clear();  // the copy's views point into the original's storage, which lives on
+    t.add("median_ttft", cols::median_ttft, true, true);
+    t.add("median_itl", cols::median_itl, true, true);
+    t.add("output_token_throughput", cols::output_throughput, true);
+    return t;
+  }();
+  return table;
+}
+
+/// SGLang's server_info (the server's /get_server_info, written by bench_serving since late
+/// 2025): the checkpoint, the parallelism and the engine version. GPUs = tp × pp, times dp when
+/// data parallelism replicates the model (without dp-attention).
+inline void read_server_info(point_builder& b, const json_node& info, row_sink& sink) {
+  if (info.is_null()) return;
+  if (!info.is_object() || info.find("prefill") || info.find("decode")) {
+    sink.note("server_info is not one SGLang server's (a disaggregation router?): GPUs and model not taken from it");
+    return;
+  }
+  const auto field = [](const char* k) { return std::string("server_info.") + k; };
+  if (const json_node* m = info.find("model_path"); m && m->is_string() && !b.has(cols::model_raw)) b.set_text(cols::model_raw, m->text, field("model_path"));
+  for (auto [key, c] : {std::pair{"tp_size", cols::tp}, std::pair{"pp_size", cols::pp}, std::pair{"ep_size", cols::ep}})
+    if (const json_node* v = info.find(key); v && v->is_number() && !b.has(c)) b.set_from_json(c, v->as_value(), true, field(key));
+  const json_node* dpa = info.find("enable_dp_attention");
+  const bool dp_attention = dpa && dpa->type == json_value::kind::boolean && dpa->boolean;
+  if (dpa && dpa->type == json_value::kind::boolean && !b.has(cols::dp_attention))
+    b.set_number(cols::dp_attention, dp_attention ? 1.0 : 0.0, field("enable_dp_attention"));
+  if (const json_node* dp = info.find("dp_size"); dp && dp->is_number() && dp->number() > 1 && !dp_attention && !b.has(cols::num_gpus)) {
+    const auto gpus = checked_product(b.point.tp.value_or(1), b.point.pp.value_or(1), integral(dp->number()));
+    if (!gpus) b.fail(field("dp_size"), "tp × pp × dp does not make a GPU count");
+    b.set_number(cols::num_gpus, static_cast<double>(*gpus), field("dp_size"));
+  }
+  if (!b.has(cols::framework)) b.set_text(cols::framework, "sglang", field("version"));
+  if (const json_node* v = info.find("version"); v && v->is_string() && !b.has(cols::image))
+    b.set_text(cols::image, "sglang " + v->text, field("version"));
+}
+
+/// vllm_client: one object, or several one per line (vllm bench serve --append-result).
+/// sglang_jsonl: objects one after another, row = the line where each starts (JSON lines, and
+/// also pretty-printed objects in a row).
 inline void parse_client_objects(std::string_view text, std::string_view name, file_format f, row_sink& sink) {
   point_builder b(name);
   std::string key_scratch, value_scratch;
   json_scanner in(text, utf8_bom_length(text));
   if (in.at_end()) fail_empty(name, f);
-  const bool lines = f == file_format::sglang_jsonl;
-  std::size_t line = 1, counted = 0;
+  const bool sglang = f == file_format::sglang_jsonl;
+  const key_table& keys = sglang ? sglang_keys() : client_keys();
+  std::size_t line = 1, counted = 0, objects = 0;
+  const auto on_other = [&](std::string_view key, json_scanner& at) {
+    if (key != "server_info") return false;
+    at.peek();
+    const std::size_t start = at.pos();
+    at.skip_value();
+    json_node tree;
+    try {
+      tree = parse_json(at.text().substr(start, at.pos() - start));
+    } catch (const json_syntax_error& e) {
+      throw json_syntax_error{start + e.byte, e.message};
+    }
+    read_server_info(b, tree, sink);
+    return true;
+  };
   try {
     while (!in.at_end()) {
       const std::size_t start = in.pos();
       line += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted),
                                                   text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
       counted = start;
-      b.start(lines ? std::optional<std::size_t>(line) : std::nullopt);
+      b.start(sglang || objects > 0 ? std::optional<std::size_t>(line) : std::nullopt);
+      ++objects;
       if (in.peek() != '{') {
         const json_value v = in.value(value_scratch);
         b.fail("", std::string(expectation(f)) + ": expected an object, got " + std::string(kind_name(v.type)));
       }
-      read_object(in, client_keys(), b, key_scratch, value_scratch);
+      read_object(in, keys, b, key_scratch, value_scratch, on_other);
       sink.add(b, f, name);
-      if (!lines && !in.at_end())
-        in.fail("unexpected content after the result object (several objects, one per line, are sglang_jsonl)");
     }
   } catch (const json_syntax_error& e) {
     throw input_error(input_location{std::string(name), b.row, e.byte, {}}, e.message);
