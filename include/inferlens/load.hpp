@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -105,6 +106,15 @@ inline file_format detect(std::string_view text, std::string_view name, const lo
       more = !in.at_end();
     } catch (const json_syntax_error&) {  // judged by the keys before it; the parse proper reports it
     }
+    const auto has_key = [&](std::string_view k) { return std::find(seen.begin(), seen.end(), k) != seen.end(); };
+    if (has_key("index") && has_key("warmup") && has_key("ok"))
+      throw input_error(input_location{std::string(name), {}, {}, {}},
+                        "a per-request log of inferlens bench (requests/*.jsonl), not benchmark results: load the bench "
+                        "output directory or its sweep.json");
+    if (has_key("format") && has_key("runs") && seen.size() == 2)
+      throw input_error(input_location{std::string(name), {}, {}, {}},
+                        "the run manifest of inferlens bench (run.json), not benchmark results: load the bench output "
+                        "directory or its sweep.json");
     if (guidellm) return file_format::guidellm_json;
     if (llmperf) return file_format::llmperf_summary;
     if (aiperf && !more && !vllm && !sglang) return file_format::aiperf_json;
@@ -125,6 +135,57 @@ inline file_format detect(std::string_view text, std::string_view name, const lo
                     "not a result file: " + std::string(expectation(file_format::automatic)) + ", got " +
                         quote_excerpt(rest.substr(0, rest.find_first_of("\r\n"))));
 }
+
+/// The result files under a directory: *.json, *.jsonl and *.csv, recursively (hidden files and
+/// folders, named with a leading '.', and symlinked folders skipped). A folder written by
+/// `inferlens bench` contributes its sweep.json only: its results/ hold the same points and its
+/// requests/ per-request logs. A folder that cannot be listed is an error, not a silent gap.
+struct directory_walk {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::pair<std::string, input_error>> errors;
+  std::map<std::string, std::string> notes;  // file -> what the walk decided about its folder
+
+  static bool bench_output(const std::filesystem::path& dir) {
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    return fs::is_regular_file(dir / "sweep.json", ec) &&
+           (fs::is_regular_file(dir / "run.json", ec) || fs::is_directory(dir / "results", ec) || fs::is_directory(dir / "requests", ec));
+  }
+
+  void visit(const std::filesystem::path& dir, int depth) {
+    namespace fs = std::filesystem;
+    if (depth > 64) return;
+    if (bench_output(dir)) {
+      files.push_back(dir / "sweep.json");
+      notes[(dir / "sweep.json").string()] =
+          "inferlens bench output: sweep.json read; results/*.json (the same points) and requests/*.jsonl (per-request logs) not";
+      return;
+    }
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+      errors.emplace_back(dir.string(), input_error(input_location{dir.string(), {}, {}, {}}, "cannot list the directory: " + ec.message()));
+      return;
+    }
+    std::vector<fs::path> subdirs;
+    for (; it != end; it.increment(ec)) {
+      if (ec) break;
+      const std::string file_name = it->path().filename().string();
+      if (!file_name.empty() && file_name.front() == '.') continue;
+      if (it->is_symlink(ec) && it->is_directory(ec)) continue;
+      if (it->is_directory(ec)) {
+        subdirs.push_back(it->path());
+        continue;
+      }
+      const std::string ext = lower_extension(file_name);
+      if (file_name == "run.json" && fs::is_regular_file(dir / "sweep.json", ec)) continue;  // bench's manifest
+      if (ext == ".json" || ext == ".jsonl" || ext == ".csv") files.push_back(it->path());
+    }
+    if (ec)
+      errors.emplace_back(dir.string(), input_error(input_location{dir.string(), {}, {}, {}}, "cannot list the directory: " + ec.message()));
+    for (const fs::path& sub : subdirs) visit(sub, depth + 1);
+  }
+};
 
 inline void parse_into(std::string_view text, std::string_view name, file_format format, row_sink& sink) {
   if (blank(text)) fail_empty(name, format);
@@ -289,29 +350,21 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
       read(input);
       continue;
     }
-    std::vector<fs::path> found;
-    try {
-      for (auto it = fs::recursive_directory_iterator(input); it != fs::recursive_directory_iterator(); ++it) {
-        const std::string file_name = it->path().filename().string();
-        if (!file_name.empty() && file_name.front() == '.') {
-          if (it->is_directory(ec)) it.disable_recursion_pending();
-          continue;
-        }
-        const std::string ext = detail::lower_extension(file_name);
-        if (it->is_regular_file(ec) && (ext == ".json" || ext == ".jsonl" || ext == ".csv")) found.push_back(it->path());
-      }
-    } catch (const fs::filesystem_error& e) {
-      failed(input.string(), input_error(input_location{e.path1().empty() ? input.string() : e.path1().string(), {}, {}, {}},
-                                         "cannot list the directory: " + e.code().message()));
+    detail::directory_walk walk;
+    walk.visit(input, 0);
+    for (auto& [path, e] : walk.errors) failed(path, e);
+    if (walk.files.empty()) {
+      if (walk.errors.empty())
+        failed(input.string(), input_error(input_location{input.string(), {}, {}, {}},
+                                           "no result files (*.json, *.jsonl, *.csv) in the directory"));
       continue;
     }
-    std::sort(found.begin(), found.end());
-    if (found.empty()) {
-      failed(input.string(), input_error(input_location{input.string(), {}, {}, {}},
-                                         "no result files (*.json, *.jsonl, *.csv) in the directory"));
-      continue;
+    std::sort(walk.files.begin(), walk.files.end());
+    for (const fs::path& file : walk.files) {
+      read(file);
+      if (const auto note = walk.notes.find(file.string()); note != walk.notes.end() && !files.empty())
+        files.back().notes.push_back(note->second);
     }
-    for (const fs::path& file : found) read(file);
   }
   if (!errors.empty() && !o.lenient) {
     if (errors.size() == 1) throw errors.front();
