@@ -1,51 +1,33 @@
 // Per-point economics in InferenceMAX / InferenceX terms: $ per million tokens, tokens per $,
 // tokens/s per provisioned MW and provisioned J per token (total, input and output), measured
-// J per token beside them when a point carries measured power, the economic columns usable as
-// a frontier's y, frontiers in cost space, and values at a target interactivity derived from
-// the interpolated throughput (so throughput and cost never disagree).
+// J per token beside them when a point carries measured power, and any economic column's value
+// for a point or for a throughput (an interpolated one: throughput and cost never disagree),
+// with its inverse.
 //
 // Everything here is a constant per GPU times (or over) the measured throughput per GPU. Where
-// the constants come from (presets, cost and power models) is tco.hpp's business; this header
-// only needs the two resolved numbers in `economics_inputs`.
+// the constants come from is pricing.hpp's business (resolved_pricing); the kernels take the
+// two numbers, and templated front ends take callers' own row types through a projection:
+//
+//   struct run { double tok_s_gpu; };
+//   std::vector<double> cost = inferlens::usd_per_mtok(runs, &run::tok_s_gpu, 1.95);  // NaN: no answer
 #pragma once
 
 #include <cmath>
 #include <concepts>
 #include <cstddef>
-#include <limits>
+#include <cstdint>
+#include <functional>
 #include <optional>
+#include <ranges>
 #include <span>
-#include <string>
-#include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "inferlens/curves.hpp"
-#include "inferlens/pareto.hpp"
-#include "inferlens/detail/legacy_registry.hpp"
+#include "inferlens/columns.hpp"
+#include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
-
-/// What a kW-per-GPU figure includes. `it`: critical IT power (chip plus its share of host,
-/// NICs and switches); `utility`: IT × PUE, the all-in provisioned utility power. InferenceX's
-/// August-2025 figures are utility, its July-2026 ones IT (see docs/economics.md).
-enum class power_basis { it, utility };
-
-inline constexpr std::string_view to_string(power_basis b) noexcept {
-  return b == power_basis::it ? "it" : "utility";
-}
-
-/// The two constants every per-point figure needs, already resolved, with where each came from.
-struct economics_inputs {
-  double usd_per_gpu_hour = std::numeric_limits<double>::quiet_NaN();  ///< all-in cost of one GPU for one hour
-  double kw_per_gpu = std::numeric_limits<double>::quiet_NaN();        ///< provisioned power per GPU
-  power_basis basis = power_basis::utility;                            ///< what kw_per_gpu includes
-  std::string cost_label;   ///< e.g. "b200 hyperscaler, 2026-07 (SemiAnalysis ...)"
-  std::string power_label;  ///< e.g. "b200 1.71 kW/GPU IT, 2026-07 (InferenceX ...)"
-};
 
 // ---------------------------------------------------------------------------------------------
 // The formulas, as InferenceX computes them (chart-utils.ts; same order of operations so the
@@ -83,6 +65,82 @@ inline std::optional<double> j_per_token(double tok_per_s_per_gpu, double kw_per
 }
 
 // ---------------------------------------------------------------------------------------------
+// Many throughputs at once: span kernels, and front ends for any range of rows with a projection
+// giving tok/s/GPU (a double or an optional<double>). NaN where there is no answer.
+// ---------------------------------------------------------------------------------------------
+
+namespace detail {
+using formula = std::optional<double> (*)(double, double) noexcept;
+
+inline std::vector<double> apply_formula(formula f, std::span<const double> tput, double constant) {
+  std::vector<double> out(tput.size());
+  for (std::size_t i = 0; i < tput.size(); ++i) out[i] = f(tput[i], constant).value_or(std::nan(""));
+  return out;
+}
+
+template <class T>
+concept number_or_optional = std::convertible_to<T, double> || requires(const T& t) {
+  { t.has_value() } -> std::convertible_to<bool>;
+  { *t } -> std::convertible_to<double>;
+};
+
+template <class R, class Proj>
+std::vector<double> projected(const R& rows, Proj& proj) {
+  std::vector<double> out;
+  if constexpr (std::ranges::sized_range<const R>) out.reserve(std::ranges::size(rows));
+  for (const auto& row : rows) {
+    const auto& v = std::invoke(proj, row);
+    if constexpr (std::convertible_to<decltype(v), double>) out.push_back(static_cast<double>(v));
+    else out.push_back(v.has_value() ? static_cast<double>(*v) : std::nan(""));
+  }
+  return out;
+}
+}  // namespace detail
+
+/// A range of rows and a projection to tok/s per GPU (a member pointer, a lambda).
+template <class R, class Proj>
+concept throughput_rows = std::ranges::input_range<const R> && std::invocable<Proj&, std::ranges::range_reference_t<const R>> &&
+                          detail::number_or_optional<std::remove_cvref_t<std::invoke_result_t<Proj&, std::ranges::range_reference_t<const R>>>>;
+
+inline std::vector<double> usd_per_mtok(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
+  return detail::apply_formula(&usd_per_mtok, tok_per_s_per_gpu, usd_per_gpu_hour);
+}
+inline std::vector<double> tokens_per_usd(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
+  return detail::apply_formula(&tokens_per_usd, tok_per_s_per_gpu, usd_per_gpu_hour);
+}
+inline std::vector<double> tok_per_s_per_mw(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
+  return detail::apply_formula(&tok_per_s_per_mw, tok_per_s_per_gpu, kw_per_gpu);
+}
+inline std::vector<double> j_per_token(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
+  return detail::apply_formula(&j_per_token, tok_per_s_per_gpu, kw_per_gpu);
+}
+
+/// $ per million tokens of each row, in row order.
+template <class R, class Proj>
+  requires throughput_rows<R, Proj>
+std::vector<double> usd_per_mtok(const R& rows, Proj tput_per_gpu, double usd_per_gpu_hour) {
+  return usd_per_mtok(std::span<const double>(detail::projected(rows, tput_per_gpu)), usd_per_gpu_hour);
+}
+/// Tokens per $ of each row.
+template <class R, class Proj>
+  requires throughput_rows<R, Proj>
+std::vector<double> tokens_per_usd(const R& rows, Proj tput_per_gpu, double usd_per_gpu_hour) {
+  return tokens_per_usd(std::span<const double>(detail::projected(rows, tput_per_gpu)), usd_per_gpu_hour);
+}
+/// Tokens/s per provisioned MW of each row.
+template <class R, class Proj>
+  requires throughput_rows<R, Proj>
+std::vector<double> tok_per_s_per_mw(const R& rows, Proj tput_per_gpu, double kw_per_gpu) {
+  return tok_per_s_per_mw(std::span<const double>(detail::projected(rows, tput_per_gpu)), kw_per_gpu);
+}
+/// Provisioned J per token of each row.
+template <class R, class Proj>
+  requires throughput_rows<R, Proj>
+std::vector<double> j_per_token(const R& rows, Proj tput_per_gpu, double kw_per_gpu) {
+  return j_per_token(std::span<const double>(detail::projected(rows, tput_per_gpu)), kw_per_gpu);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Per point
 // ---------------------------------------------------------------------------------------------
 
@@ -116,8 +174,7 @@ inline std::optional<double> sum_of(std::optional<double> a, std::optional<doubl
   if (a && b) return *a + *b;
   return std::nullopt;
 }
-inline std::optional<double> map_opt(std::optional<double> (*f)(double, double) noexcept, std::optional<double> tput,
-                                     double constant) noexcept {
+inline std::optional<double> map_opt(formula f, std::optional<double> tput, double constant) noexcept {
   if (!tput) return std::nullopt;
   return f(*tput, constant);
 }
@@ -125,8 +182,8 @@ inline std::optional<double> map_opt(std::optional<double> (*f)(double, double) 
 // Measured J per token of one kind: the harness's own figure, else measured energy over the
 // run's tokens (counted, else rate × duration), else average power of all GPUs over the
 // deployment's token rate.
-inline std::optional<double> measured_j(const benchmark_point& p, std::optional<double> given,
-                                        std::optional<double> tokens, std::optional<double> deployment_tok_per_s) noexcept {
+inline std::optional<double> measured_j(const benchmark_point& p, std::optional<double> given, std::optional<double> tokens,
+                                        std::optional<double> deployment_tok_per_s) noexcept {
   if (given && std::isfinite(*given) && *given >= 0) return given;
   if (auto v = ratio(p.total_gpu_energy_j, tokens)) return v;
   if (p.duration && deployment_tok_per_s)
@@ -137,31 +194,36 @@ inline std::optional<double> measured_j(const benchmark_point& p, std::optional<
 
 }  // namespace detail
 
-/// The economics of one point with the given constants. Call derive() on the point first (the
-/// readers do) so that the per-GPU throughputs are filled.
-inline point_economics economics_of(const benchmark_point& p, const economics_inputs& in) noexcept {
+/// The economics of one point at a $/GPU-hour and a kW/GPU. Call derive() on the point first
+/// (the readers do) so that the per-GPU throughputs are filled.
+inline point_economics economics_of(const benchmark_point& p, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
   point_economics e;
-  const double usd = in.usd_per_gpu_hour, kw = in.kw_per_gpu;
-  e.usd_per_mtok = detail::map_opt(&usd_per_mtok, p.tput_per_gpu, usd);
-  e.usd_per_mtok_input = detail::map_opt(&usd_per_mtok, p.input_tput_per_gpu, usd);
-  e.usd_per_mtok_output = detail::map_opt(&usd_per_mtok, p.output_tput_per_gpu, usd);
-  e.tokens_per_usd = detail::map_opt(&tokens_per_usd, p.tput_per_gpu, usd);
-  e.input_tokens_per_usd = detail::map_opt(&tokens_per_usd, p.input_tput_per_gpu, usd);
-  e.output_tokens_per_usd = detail::map_opt(&tokens_per_usd, p.output_tput_per_gpu, usd);
-  e.tok_per_s_per_mw = detail::map_opt(&tok_per_s_per_mw, p.tput_per_gpu, kw);
-  e.input_tok_per_s_per_mw = detail::map_opt(&tok_per_s_per_mw, p.input_tput_per_gpu, kw);
-  e.output_tok_per_s_per_mw = detail::map_opt(&tok_per_s_per_mw, p.output_tput_per_gpu, kw);
-  e.j_per_token = detail::map_opt(&j_per_token, p.tput_per_gpu, kw);
-  e.j_per_input_token = detail::map_opt(&j_per_token, p.input_tput_per_gpu, kw);
-  e.j_per_output_token = detail::map_opt(&j_per_token, p.output_tput_per_gpu, kw);
+  const double usd = usd_per_gpu_hour, kw = kw_per_gpu;
+  using detail::map_opt;
+  e.usd_per_mtok = map_opt(&usd_per_mtok, p.tput_per_gpu, usd);
+  e.usd_per_mtok_input = map_opt(&usd_per_mtok, p.input_tput_per_gpu, usd);
+  e.usd_per_mtok_output = map_opt(&usd_per_mtok, p.output_tput_per_gpu, usd);
+  e.tokens_per_usd = map_opt(&tokens_per_usd, p.tput_per_gpu, usd);
+  e.input_tokens_per_usd = map_opt(&tokens_per_usd, p.input_tput_per_gpu, usd);
+  e.output_tokens_per_usd = map_opt(&tokens_per_usd, p.output_tput_per_gpu, usd);
+  e.tok_per_s_per_mw = map_opt(&tok_per_s_per_mw, p.tput_per_gpu, kw);
+  e.input_tok_per_s_per_mw = map_opt(&tok_per_s_per_mw, p.input_tput_per_gpu, kw);
+  e.output_tok_per_s_per_mw = map_opt(&tok_per_s_per_mw, p.output_tput_per_gpu, kw);
+  e.j_per_token = map_opt(&j_per_token, p.tput_per_gpu, kw);
+  e.j_per_input_token = map_opt(&j_per_token, p.input_tput_per_gpu, kw);
+  e.j_per_output_token = map_opt(&j_per_token, p.output_tput_per_gpu, kw);
 
   const auto in_tokens = detail::as_real(p.total_input_tokens), out_tokens = detail::as_real(p.total_output_tokens);
-  e.measured_j_per_token =
-      detail::measured_j(p, p.joules_per_total_token, detail::sum_of(in_tokens, out_tokens), p.total_token_throughput);
+  e.measured_j_per_token = detail::measured_j(p, p.joules_per_total_token, detail::sum_of(in_tokens, out_tokens), p.total_token_throughput);
   e.measured_j_per_input_token = detail::measured_j(p, p.joules_per_input_token, in_tokens, p.input_throughput);
   e.measured_j_per_output_token = detail::measured_j(p, p.joules_per_output_token, out_tokens, p.output_throughput);
   e.per_role_denominators = uses_worker_pools(p);
   return e;
+}
+
+/// The economics of one point at a resolved price.
+inline point_economics economics_of(const benchmark_point& p, const resolved_pricing& price) noexcept {
+  return economics_of(p, price.usd_per_gpu_hour, price.kw_per_gpu);
 }
 
 /// The figures that follow from a total throughput alone: what an interpolated point has.
@@ -170,241 +232,83 @@ struct throughput_economics {
   std::optional<double> usd_per_mtok, tokens_per_usd, tok_per_s_per_mw, j_per_token;
 };
 
-inline throughput_economics economics_of_throughput(double tok_per_s_per_gpu, const economics_inputs& in) noexcept {
-  return {tok_per_s_per_gpu, usd_per_mtok(tok_per_s_per_gpu, in.usd_per_gpu_hour),
-          tokens_per_usd(tok_per_s_per_gpu, in.usd_per_gpu_hour), tok_per_s_per_mw(tok_per_s_per_gpu, in.kw_per_gpu),
-          j_per_token(tok_per_s_per_gpu, in.kw_per_gpu)};
+inline throughput_economics economics_of_throughput(double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
+  return {tok_per_s_per_gpu, usd_per_mtok(tok_per_s_per_gpu, price.usd_per_gpu_hour),
+          tokens_per_usd(tok_per_s_per_gpu, price.usd_per_gpu_hour), tok_per_s_per_mw(tok_per_s_per_gpu, price.kw_per_gpu),
+          j_per_token(tok_per_s_per_gpu, price.kw_per_gpu)};
 }
 
 // ---------------------------------------------------------------------------------------------
-// Economic columns: names usable wherever a numeric column is (e.g. a frontier's y)
+// Economic columns (columns.hpp's registry: column::economic(), metric, tokens)
 // ---------------------------------------------------------------------------------------------
 
-/// Which throughput an economic figure is computed from.
-enum class token_kind { total, input, output };
+/// The per-GPU throughput column an economic figure of this token kind is computed from.
+inline constexpr column_id throughput_column(token_kind k) noexcept {
+  return k == token_kind::total ? cols::tput_per_gpu : k == token_kind::input ? cols::input_tput_per_gpu : cols::output_tput_per_gpu;
+}
 
-/// Which formula.
-enum class economic_metric { usd_per_mtok, tokens_per_usd, tok_per_s_per_mw, j_per_token, measured_j_per_token };
+/// An economic column's value for a throughput of its token kind (an interpolated point). None
+/// for a column that is not economic, for the measured figures (they need measured power), and
+/// where the formula has no answer.
+inline std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, double usd_per_gpu_hour,
+                                                            double kw_per_gpu) noexcept {
+  const column& k = info(c);
+  if (!k.economic()) return std::nullopt;
+  switch (k.metric) {
+    case economic_metric::usd_per_mtok: return usd_per_mtok(tok_per_s_per_gpu, usd_per_gpu_hour);
+    case economic_metric::tokens_per_usd: return tokens_per_usd(tok_per_s_per_gpu, usd_per_gpu_hour);
+    case economic_metric::tok_per_s_per_mw: return tok_per_s_per_mw(tok_per_s_per_gpu, kw_per_gpu);
+    case economic_metric::j_per_token: return j_per_token(tok_per_s_per_gpu, kw_per_gpu);
+    case economic_metric::measured_j_per_token: return std::nullopt;
+  }
+  return std::nullopt;
+}
 
-struct economic_column {
-  std::string_view name;
-  std::string_view unit;
-  std::string_view description;
-  economic_metric metric;
-  token_kind tokens;
-  sense better;  ///< cost and energy minimised; tokens per $ and per MW maximised
+inline std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
+  return economic_value_from_throughput(c, tok_per_s_per_gpu, price.usd_per_gpu_hour, price.kw_per_gpu);
+}
 
-  /// The figure for one point (measured figures from the point's measured power).
-  std::optional<double> of(const benchmark_point& p, const economics_inputs& in) const noexcept {
-    if (metric == economic_metric::measured_j_per_token) {
-      const point_economics e = economics_of(p, in);
-      return tokens == token_kind::total   ? e.measured_j_per_token
-             : tokens == token_kind::input ? e.measured_j_per_input_token
+/// An economic column's value for one point (the measured figures from its measured energy).
+inline std::optional<double> economic_value(column_id c, const benchmark_point& p, const resolved_pricing& price) noexcept {
+  const column& k = info(c);
+  if (!k.economic()) return std::nullopt;
+  if (k.metric == economic_metric::measured_j_per_token) {
+    const point_economics e = economics_of(p, price);
+    return k.tokens == token_kind::total   ? e.measured_j_per_token
+           : k.tokens == token_kind::input ? e.measured_j_per_input_token
                                            : e.measured_j_per_output_token;
-    }
-    const std::optional<double> t = tokens == token_kind::total   ? p.tput_per_gpu
-                                    : tokens == token_kind::input ? p.input_tput_per_gpu
-                                                                  : p.output_tput_per_gpu;
-    if (!t) return std::nullopt;
-    return from_throughput(*t, in);
   }
+  const double t = number(p, throughput_column(k.tokens));
+  if (std::isnan(t)) return std::nullopt;
+  return economic_value_from_throughput(c, t, price);
+}
 
-  /// The figure for a throughput of this column's token kind (an interpolated point). None for
-  /// measured figures, which need measured power.
-  std::optional<double> from_throughput(double tok_per_s_per_gpu, const economics_inputs& in) const noexcept {
-    switch (metric) {
-      case economic_metric::usd_per_mtok: return usd_per_mtok(tok_per_s_per_gpu, in.usd_per_gpu_hour);
-      case economic_metric::tokens_per_usd: return tokens_per_usd(tok_per_s_per_gpu, in.usd_per_gpu_hour);
-      case economic_metric::tok_per_s_per_mw: return tok_per_s_per_mw(tok_per_s_per_gpu, in.kw_per_gpu);
-      case economic_metric::j_per_token: return j_per_token(tok_per_s_per_gpu, in.kw_per_gpu);
-      case economic_metric::measured_j_per_token: return std::nullopt;
-    }
-    return std::nullopt;
+/// The throughput (tok/s/GPU) at which an economic column takes `value`: the inverse of
+/// economic_value_from_throughput, to ask "what interactivity gives $0.10 per million tokens?".
+inline std::optional<double> throughput_for(column_id c, double value, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
+  const column& k = info(c);
+  if (!k.economic() || !detail::positive_finite(value)) return std::nullopt;
+  const double usd = usd_per_gpu_hour, kw = kw_per_gpu;
+  switch (k.metric) {
+    case economic_metric::usd_per_mtok:
+      if (!detail::positive_finite(usd)) return std::nullopt;
+      return usd / (value * 3600.0 / 1e6);
+    case economic_metric::tokens_per_usd:
+      if (!detail::positive_finite(usd)) return std::nullopt;
+      return value * usd / 3600.0;
+    case economic_metric::tok_per_s_per_mw:
+      if (!detail::positive_finite(kw)) return std::nullopt;
+      return value * kw / 1000.0;
+    case economic_metric::j_per_token:
+      if (!detail::positive_finite(kw)) return std::nullopt;
+      return kw * 1000.0 / value;
+    case economic_metric::measured_j_per_token: return std::nullopt;
   }
-
-  /// The throughput (tok/s/GPU) at which this figure takes `value`: the inverse of
-  /// from_throughput, to ask "what interactivity gives $0.10 per million tokens?".
-  std::optional<double> throughput_for(double value, const economics_inputs& in) const noexcept {
-    if (!detail::positive_finite(value)) return std::nullopt;
-    const double usd = in.usd_per_gpu_hour, kw = in.kw_per_gpu;
-    switch (metric) {
-      case economic_metric::usd_per_mtok:
-        if (!detail::positive_finite(usd)) return std::nullopt;
-        return usd / (value * 3600.0 / 1e6);
-      case economic_metric::tokens_per_usd:
-        if (!detail::positive_finite(usd)) return std::nullopt;
-        return value * usd / 3600.0;
-      case economic_metric::tok_per_s_per_mw:
-        if (!detail::positive_finite(kw)) return std::nullopt;
-        return value * kw / 1000.0;
-      case economic_metric::j_per_token:
-        if (!detail::positive_finite(kw)) return std::nullopt;
-        return kw * 1000.0 / value;
-      case economic_metric::measured_j_per_token: return std::nullopt;
-    }
-    return std::nullopt;
-  }
-
-  bool measured() const noexcept { return metric == economic_metric::measured_j_per_token; }
-  /// The registry column of the throughput this figure derives from (tput_per_gpu, ...).
-  std::string_view throughput_column() const noexcept {
-    return tokens == token_kind::total ? "tput_per_gpu" : tokens == token_kind::input ? "input_tput_per_gpu" : "output_tput_per_gpu";
-  }
-};
-
-namespace detail {
-inline constexpr economic_column economic_column_list[] = {
-    {"usd_per_mtok", "$/Mtok", "cost per million total tokens = $/GPU-h / (tput_per_gpu × 3600 / 1e6)", economic_metric::usd_per_mtok, token_kind::total, sense::minimize},
-    {"usd_per_mtok_input", "$/Mtok", "cost per million input tokens (per prefill GPU when disaggregated)", economic_metric::usd_per_mtok, token_kind::input, sense::minimize},
-    {"usd_per_mtok_output", "$/Mtok", "cost per million output tokens (per decode GPU when disaggregated)", economic_metric::usd_per_mtok, token_kind::output, sense::minimize},
-    {"tokens_per_usd", "tok/$", "total tokens per dollar = tput_per_gpu × 3600 / $/GPU-h", economic_metric::tokens_per_usd, token_kind::total, sense::maximize},
-    {"input_tokens_per_usd", "tok/$", "input tokens per dollar", economic_metric::tokens_per_usd, token_kind::input, sense::maximize},
-    {"output_tokens_per_usd", "tok/$", "output tokens per dollar", economic_metric::tokens_per_usd, token_kind::output, sense::maximize},
-    {"tok_per_s_per_mw", "tok/s/MW", "total tokens/s per provisioned MW = tput_per_gpu × 1000 / kW per GPU", economic_metric::tok_per_s_per_mw, token_kind::total, sense::maximize},
-    {"input_tok_per_s_per_mw", "tok/s/MW", "input tokens/s per provisioned MW", economic_metric::tok_per_s_per_mw, token_kind::input, sense::maximize},
-    {"output_tok_per_s_per_mw", "tok/s/MW", "output tokens/s per provisioned MW", economic_metric::tok_per_s_per_mw, token_kind::output, sense::maximize},
-    {"j_per_token", "J/tok", "provisioned J per total token = kW per GPU × 1000 / tput_per_gpu", economic_metric::j_per_token, token_kind::total, sense::minimize},
-    {"j_per_input_token", "J/tok", "provisioned J per input token", economic_metric::j_per_token, token_kind::input, sense::minimize},
-    {"j_per_output_token", "J/tok", "provisioned J per output token", economic_metric::j_per_token, token_kind::output, sense::minimize},
-    {"measured_j_per_token", "J/tok", "measured GPU-board J per total token", economic_metric::measured_j_per_token, token_kind::total, sense::minimize},
-    {"measured_j_per_input_token", "J/tok", "measured GPU-board J per input token", economic_metric::measured_j_per_token, token_kind::input, sense::minimize},
-    {"measured_j_per_output_token", "J/tok", "measured GPU-board J per output token", economic_metric::measured_j_per_token, token_kind::output, sense::minimize},
-};
-struct economic_alias {
-  std::string_view alias, name;
-};
-inline constexpr economic_alias economic_aliases[] = {
-    {"cost", "usd_per_mtok"},
-    {"cost_per_mtok", "usd_per_mtok"},
-    {"usd_per_mtok_total", "usd_per_mtok"},
-    {"usd_per_input_mtok", "usd_per_mtok_input"},
-    {"usd_per_output_mtok", "usd_per_mtok_output"},
-    {"tokens_per_dollar", "tokens_per_usd"},
-    {"tok_per_usd", "tokens_per_usd"},
-    {"tok_per_s_per_mw_input", "input_tok_per_s_per_mw"},
-    {"tok_per_s_per_mw_output", "output_tok_per_s_per_mw"},
-    {"tokens_per_mw", "tok_per_s_per_mw"},
-    {"tpPerMw", "tok_per_s_per_mw"},
-    {"j_per_total_token", "j_per_token"},
-    {"jTotal", "j_per_token"},
-    {"jInput", "j_per_input_token"},
-    {"jOutput", "j_per_output_token"},
-    {"j_per_token_input", "j_per_input_token"},
-    {"j_per_token_output", "j_per_output_token"},
-};
-}  // namespace detail
-
-/// Every economic column, in a stable order.
-inline std::span<const economic_column> economic_columns() noexcept { return detail::economic_column_list; }
-
-/// The economic column called `name` (case-insensitive, a few aliases such as "cost" or
-/// "tpPerMw" accepted), or nullptr.
-inline const economic_column* find_economic_column(std::string_view name) noexcept {
-  for (const auto& a : detail::economic_aliases)
-    if (detail::iequals(a.alias, name)) name = a.name;
-  for (const auto& c : detail::economic_column_list)
-    if (detail::iequals(c.name, name)) return &c;
-  return nullptr;
+  return std::nullopt;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Frontiers and curves in cost space
-// ---------------------------------------------------------------------------------------------
-
-/// The frontier of (interactivity ↑, economic figure by its sense) over `points`: indices into
-/// `points`, interactivity ascending. Points lacking either value are left out. `inputs_of`
-/// gives each point's constants (a callable `const benchmark_point& -> economics_inputs`), so
-/// one call can price points of different accelerators.
-template <class InputsOf>
-  requires std::invocable<InputsOf&, const benchmark_point&>
-std::vector<std::size_t> economic_frontier(std::span<const benchmark_point> points, const economic_column& col,
-                                           InputsOf&& inputs_of, statistic s = statistic::median) {
-  std::vector<double> xs, ys;
-  std::vector<std::size_t> kept;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const auto x = points[i].interactivity(s);
-    const auto y = col.of(points[i], inputs_of(points[i]));
-    if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y)) continue;
-    xs.push_back(*x);
-    ys.push_back(*y);
-    kept.push_back(i);
-  }
-  std::vector<std::size_t> out;
-  for (std::size_t k : frontier_2d(xs, ys, sense::maximize, col.better)) out.push_back(kept[k]);
-  return out;
-}
-
-/// Same, with one set of constants for every point.
-inline std::vector<std::size_t> economic_frontier(std::span<const benchmark_point> points, const economic_column& col,
-                                                  const economics_inputs& in, statistic s = statistic::median) {
-  return economic_frontier(points, col, [&in](const benchmark_point&) -> const economics_inputs& { return in; }, s);
-}
-
-/// The economic figures at a target interactivity, from the throughput curve of one system
-/// (total tok/s/GPU against interactivity, built on its throughput frontier). None outside the
-/// curve's range.
-inline std::optional<throughput_economics> economics_at(const curve& tput_curve, double interactivity,
-                                                        const economics_inputs& in) {
-  const std::optional<double> t = tput_curve.y_at(interactivity);
-  if (!t) return std::nullopt;
-  return economics_of_throughput(*t, in);
-}
-
-/// One economic figure at a target interactivity; `tput_curve` must be the curve of the
-/// column's throughput (col.throughput_column()).
-inline std::optional<double> economic_value_at(const curve& tput_curve, double interactivity, const economic_column& col,
-                                               const economics_inputs& in) {
-  const std::optional<double> t = tput_curve.y_at(interactivity);
-  if (!t) return std::nullopt;
-  return col.from_throughput(*t, in);
-}
-
-/// The interactivity at which a figure reaches `value` (e.g. the interactivity a $0.10/Mtok
-/// budget buys), through the inverse formula and the throughput curve.
-inline std::optional<double> interactivity_for(const curve& tput_curve, double value, const economic_column& col,
-                                               const economics_inputs& in) {
-  const std::optional<double> t = col.throughput_for(value, in);
-  if (!t) return std::nullopt;
-  return tput_curve.x_at(*t);
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON (found by ADL): missing figures are null
-// ---------------------------------------------------------------------------------------------
-
-inline void to_json(nlohmann::json& j, const economics_inputs& in) {
-  j = {{"usd_per_gpu_hour", in.usd_per_gpu_hour},
-       {"kw_per_gpu", in.kw_per_gpu},
-       {"power_basis", to_string(in.basis)},
-       {"cost", in.cost_label},
-       {"power", in.power_label}};
-}
-inline void to_json(nlohmann::json& j, const point_economics& e) {
-  auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  j = {{"usd_per_mtok", opt(e.usd_per_mtok)},
-       {"usd_per_mtok_input", opt(e.usd_per_mtok_input)},
-       {"usd_per_mtok_output", opt(e.usd_per_mtok_output)},
-       {"tokens_per_usd", opt(e.tokens_per_usd)},
-       {"input_tokens_per_usd", opt(e.input_tokens_per_usd)},
-       {"output_tokens_per_usd", opt(e.output_tokens_per_usd)},
-       {"tok_per_s_per_mw", opt(e.tok_per_s_per_mw)},
-       {"input_tok_per_s_per_mw", opt(e.input_tok_per_s_per_mw)},
-       {"output_tok_per_s_per_mw", opt(e.output_tok_per_s_per_mw)},
-       {"j_per_token", opt(e.j_per_token)},
-       {"j_per_input_token", opt(e.j_per_input_token)},
-       {"j_per_output_token", opt(e.j_per_output_token)},
-       {"measured_j_per_token", opt(e.measured_j_per_token)},
-       {"measured_j_per_input_token", opt(e.measured_j_per_input_token)},
-       {"measured_j_per_output_token", opt(e.measured_j_per_output_token)},
-       {"per_role_denominators", e.per_role_denominators}};
-}
-inline void to_json(nlohmann::json& j, const throughput_economics& e) {
-  auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  j = {{"tput_per_gpu", e.tput_per_gpu},
-       {"usd_per_mtok", opt(e.usd_per_mtok)},
-       {"tokens_per_usd", opt(e.tokens_per_usd)},
-       {"tok_per_s_per_mw", opt(e.tok_per_s_per_mw)},
-       {"j_per_token", opt(e.j_per_token)}};
+inline std::optional<double> throughput_for(column_id c, double value, const resolved_pricing& price) noexcept {
+  return throughput_for(c, value, price.usd_per_gpu_hour, price.kw_per_gpu);
 }
 
 INFERLENS_END_NAMESPACE
