@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -14,8 +15,11 @@
 #include "inferlens/detail/point_builder.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/frontier.hpp"
+#include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/result_table.hpp"
+#include "inferlens/site.hpp"
+#include "inferlens/tco.hpp"
 #include "inferlens/version.hpp"
 #include "inferlens/write.hpp"
 
@@ -154,5 +158,113 @@ inline nlohmann::json frontier_json(const frontier_set& set, std::span<const dou
 }
 
 // --- economics (pricing.hpp, tco.hpp, site.hpp) -------------------------------------------------
+// (owned by the economics layer; missing figures are null)
+
+namespace detail {
+inline nlohmann::json optional_number(const std::optional<double>& v) { return v ? number_or_null(*v) : nlohmann::json(nullptr); }
+}  // namespace detail
+
+inline void to_json(nlohmann::json& j, power_basis b) { j = to_string(b); }
+inline void to_json(nlohmann::json& j, tier t) { j = to_string(t); }
+
+inline void to_json(nlohmann::json& j, const breakdown_line& l) {
+  j = {{"item", l.item}, {"value", detail::number_or_null(l.value)}, {"formula", l.formula}};
+}
+inline void to_json(nlohmann::json& j, const assumption& a) {
+  j = {{"key", a.key}, {"value", detail::number_or_null(a.value)}, {"unit", a.unit}, {"source", a.source}};
+}
+inline void to_json(nlohmann::json& j, const cost_breakdown& b) {
+  j = {{"model", b.model},
+       {"accelerator", b.accelerator},
+       {"vintage", b.vintage},
+       {"usd_per_gpu_hour", detail::number_or_null(b.usd_per_gpu_hour)},
+       {"source", b.source},
+       {"lines", b.lines},
+       {"assumptions", b.assumptions}};
+}
+inline void to_json(nlohmann::json& j, const power_breakdown& b) {
+  using detail::optional_number;
+  j = {{"model", b.model},
+       {"accelerator", b.accelerator},
+       {"vintage", b.vintage},
+       {"kw_per_gpu", detail::number_or_null(b.kw_per_gpu)},
+       {"basis", to_string(b.basis)},
+       {"it_kw_per_gpu", optional_number(b.it_kw_per_gpu)},
+       {"facility_kw_per_gpu", optional_number(b.facility_kw_per_gpu)},
+       {"utility_kw_per_gpu", optional_number(b.utility_kw_per_gpu)},
+       {"source", b.source},
+       {"lines", b.lines},
+       {"assumptions", b.assumptions}};
+}
+inline void to_json(nlohmann::json& j, const resolved_pricing& r) {
+  j = {{"accelerator", r.accelerator},
+       {"usd_per_gpu_hour", detail::number_or_null(r.usd_per_gpu_hour)},
+       {"kw_per_gpu", detail::number_or_null(r.kw_per_gpu)},
+       {"power_basis", to_string(r.basis)},
+       {"cost_source", r.cost_source},
+       {"power_source", r.power_source},
+       {"cost", r.cost},
+       {"power", r.power}};
+}
+/// The resolved price, or {"reason", "field"} when there is none.
+inline void to_json(nlohmann::json& j, const pricing_result& r) {
+  if (r) j = *r;
+  else j = {{"reason", r.reason}, {"field", r.field}};
+}
+inline void to_json(nlohmann::json& j, const point_economics& e) {
+  using detail::optional_number;
+  j = {{"usd_per_mtok", optional_number(e.usd_per_mtok)},
+       {"usd_per_mtok_input", optional_number(e.usd_per_mtok_input)},
+       {"usd_per_mtok_output", optional_number(e.usd_per_mtok_output)},
+       {"tokens_per_usd", optional_number(e.tokens_per_usd)},
+       {"input_tokens_per_usd", optional_number(e.input_tokens_per_usd)},
+       {"output_tokens_per_usd", optional_number(e.output_tokens_per_usd)},
+       {"tok_per_s_per_mw", optional_number(e.tok_per_s_per_mw)},
+       {"input_tok_per_s_per_mw", optional_number(e.input_tok_per_s_per_mw)},
+       {"output_tok_per_s_per_mw", optional_number(e.output_tok_per_s_per_mw)},
+       {"j_per_token", optional_number(e.j_per_token)},
+       {"j_per_input_token", optional_number(e.j_per_input_token)},
+       {"j_per_output_token", optional_number(e.j_per_output_token)},
+       {"measured_j_per_token", optional_number(e.measured_j_per_token)},
+       {"measured_j_per_input_token", optional_number(e.measured_j_per_input_token)},
+       {"measured_j_per_output_token", optional_number(e.measured_j_per_output_token)},
+       {"per_role_denominators", e.per_role_denominators}};
+}
+inline void to_json(nlohmann::json& j, const throughput_economics& e) {
+  using detail::optional_number;
+  j = {{"tput_per_gpu", detail::number_or_null(e.tput_per_gpu)},
+       {"usd_per_mtok", optional_number(e.usd_per_mtok)},
+       {"tokens_per_usd", optional_number(e.tokens_per_usd)},
+       {"tok_per_s_per_mw", optional_number(e.tok_per_s_per_mw)},
+       {"j_per_token", optional_number(e.j_per_token)}};
+}
+inline void to_json(nlohmann::json& j, const site_result& r) {
+  using detail::number_or_null;
+  using detail::optional_number;
+  j = {{"gpus", number_or_null(r.gpus)},
+       {"provisioned_mw", number_or_null(r.provisioned_mw)},
+       {"investment_usd", optional_number(r.investment_usd)},
+       {"capex_usd_per_gpu", optional_number(r.capex_usd_per_gpu)},
+       {"tokens_per_second", number_or_null(r.tokens_per_second)},
+       {"tokens_per_day", number_or_null(r.tokens_per_day)},
+       {"tokens_per_year", number_or_null(r.tokens_per_year)},
+       {"revenue_usd_per_year", number_or_null(r.revenue_usd_per_year)},
+       {"opex_usd_per_year", number_or_null(r.opex_usd_per_year)},
+       {"tco_usd_per_year", optional_number(r.tco_usd_per_year)},
+       {"tco_usd_per_mtok", optional_number(r.tco_usd_per_mtok)},
+       {"profit_usd_per_year", optional_number(r.profit_usd_per_year)},
+       {"margin", optional_number(r.margin)},
+       {"breakeven_price_usd_per_mtok", optional_number(r.breakeven_price_usd_per_mtok)},
+       {"horizon_years", number_or_null(r.horizon_years)},
+       {"revenue_usd_over_horizon", number_or_null(r.revenue_usd_over_horizon)},
+       {"revenue_multiple", optional_number(r.revenue_multiple)},
+       {"roi", optional_number(r.roi)},
+       {"payback_years", optional_number(r.payback_years)},
+       {"investment_breakeven_price_usd_per_mtok", optional_number(r.investment_breakeven_price_usd_per_mtok)},
+       {"assumptions", r.assumptions}};
+}
+
+// --- end of the economics section ---------------------------------------------------------------
+
 
 INFERLENS_END_NAMESPACE

@@ -13,9 +13,6 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include "inferlens/economics.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/tco.hpp"
@@ -84,8 +81,8 @@ namespace detail {
 inline void site_range(std::string_view field, double v, double lo, bool lo_open, double hi = std::numeric_limits<double>::infinity()) {
   if (std::isnan(v)) bad_site(field, "missing value");
   if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
-    bad_site(field, fmt::format("must be {} {}{}, got {}", lo_open ? ">" : ">=", num(lo),
-                                std::isfinite(hi) ? fmt::format(" and <= {}", num(hi)) : std::string(), num(v)));
+    bad_site(field, concat("must be ", lo_open ? "> " : ">= ", num(lo), std::isfinite(hi) ? " and <= " + num(hi) : std::string(),
+                           ", got ", num(v)));
 }
 }  // namespace detail
 
@@ -111,10 +108,10 @@ inline site_result site_economics(const site_inputs& in, const source_map& sourc
     site_range("site_mw", *in.site_mw, 0, true);
     site_range("kw_per_gpu", in.kw_per_gpu, 0, true);
     r.gpus = std::floor(*in.site_mw * 1000.0 / in.kw_per_gpu);  // InferenceX fleet planner: whole GPUs that fit
-    if (r.gpus < 1) detail::bad_site("site_mw", fmt::format("{} MW does not hold one GPU of {} kW", detail::num(*in.site_mw), detail::num(in.kw_per_gpu)));
+    if (r.gpus < 1) detail::bad_site("site_mw", detail::concat(detail::num(*in.site_mw), " MW does not hold one GPU of ", detail::num(in.kw_per_gpu), " kW"));
   } else if (in.gpus) {
     site_range("gpus", *in.gpus, 1, false);
-    if (std::floor(*in.gpus) != *in.gpus) detail::bad_site("gpus", fmt::format("must be a whole number, got {}", detail::num(*in.gpus)));
+    if (std::floor(*in.gpus) != *in.gpus) detail::bad_site("gpus", "must be a whole number, got " + detail::num(*in.gpus));
     r.gpus = *in.gpus;
     if (in.investment_usd) {
       site_range("investment_usd", *in.investment_usd, 0, true);
@@ -184,29 +181,15 @@ inline std::optional<double> price_for_revenue_multiple(const site_result& r, do
   return multiple * *r.investment_usd / (r.tokens_per_year / 1e6 * r.horizon_years);
 }
 
-inline void to_json(nlohmann::json& j, const site_result& r) {
-  auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  j = {{"gpus", r.gpus},
-       {"provisioned_mw", r.provisioned_mw},
-       {"investment_usd", opt(r.investment_usd)},
-       {"capex_usd_per_gpu", opt(r.capex_usd_per_gpu)},
-       {"tokens_per_second", r.tokens_per_second},
-       {"tokens_per_day", r.tokens_per_day},
-       {"tokens_per_year", r.tokens_per_year},
-       {"revenue_usd_per_year", r.revenue_usd_per_year},
-       {"opex_usd_per_year", r.opex_usd_per_year},
-       {"tco_usd_per_year", opt(r.tco_usd_per_year)},
-       {"tco_usd_per_mtok", opt(r.tco_usd_per_mtok)},
-       {"profit_usd_per_year", opt(r.profit_usd_per_year)},
-       {"margin", opt(r.margin)},
-       {"breakeven_price_usd_per_mtok", opt(r.breakeven_price_usd_per_mtok)},
-       {"horizon_years", r.horizon_years},
-       {"revenue_usd_over_horizon", r.revenue_usd_over_horizon},
-       {"revenue_multiple", opt(r.revenue_multiple)},
-       {"roi", opt(r.roi)},
-       {"payback_years", opt(r.payback_years)},
-       {"investment_breakeven_price_usd_per_mtok", opt(r.investment_breakeven_price_usd_per_mtok)},
-       {"assumptions", r.assumptions}};
+/// The running costs per GPU-hour in an owner's cost breakdown (power, colocation, maintenance,
+/// other): what a site pays on top of its investment, i.e. the owned model without its capital
+/// line and without the unsold-hours uplift. None for a breakdown of another model.
+inline std::optional<double> running_costs_usd_per_gpu_hour(const cost_breakdown& owned) noexcept {
+  if (owned.model != "owned") return std::nullopt;
+  double sum = 0;
+  for (const breakdown_line& l : owned.lines)
+    if (l.item != "capital" && l.item != "unsold hours") sum += l.value;
+  return sum;
 }
 
 INFERLENS_END_NAMESPACE
