@@ -34,7 +34,7 @@
 #include "inferlens/pareto.hpp"
 #include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
-#include "inferlens/result_table.hpp"
+#include "inferlens/table.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE

@@ -17,7 +17,7 @@
 #include "inferlens/frontier.hpp"
 #include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
-#include "inferlens/result_table.hpp"
+#include "inferlens/table.hpp"
 #include "inferlens/site.hpp"
 #include "inferlens/tco.hpp"
 #include "inferlens/version.hpp"

@@ -46,7 +46,7 @@
 #include "inferlens/detail/read_rows.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/formats.hpp"
-#include "inferlens/result_table.hpp"
+#include "inferlens/table.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE

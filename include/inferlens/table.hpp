@@ -1,209 +1,550 @@
-// A result table: many benchmark points, with filtering, grouping by any columns, numeric
-// columns as Eigen vectors, joining runs, keeping the latest run per configuration, and a Pareto
-// frontier per group.
+// A result table: many benchmark points stored by column (numbers as doubles, NaN missing;
+// text dictionary-encoded), so that a million rows cost a few hundred bytes each and filtering
+// or grouping never copies a row. A table is a cheap view: a shared, immutable column store
+// plus an optional selection of its rows. Rows are read through row_view, or materialised as
+// benchmark_point when a caller wants the struct.
 #pragma once
 
-#include <Eigen/Core>
-
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <deque>
 #include <functional>
+#include <iterator>
 #include <limits>
-#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "inferlens/columns.hpp"
 #include "inferlens/error.hpp"
-#include "inferlens/pareto.hpp"
-#include "inferlens/detail/legacy_registry.hpp"
+#include "inferlens/models.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
 
-/// The columns InferenceMAX draws one frontier for: one system on one workload.
-inline constexpr std::string_view default_group_columns[] = {"model",       "isl",       "osl",          "precision",
-                                                             "accelerator", "framework", "spec_decoding"};
+class frontier_set;
+struct frontier_spec;
 
-/// Look columns up by name; an unknown name is an input_error that names it.
-inline std::vector<const column*> resolve_columns(std::span<const std::string> names, std::string_view what = "column") {
-  std::vector<const column*> out;
-  out.reserve(names.size());
-  for (const auto& n : names) {
-    const column* c = find_column(n);
-    if (!c) throw input_error({"", std::nullopt, std::nullopt, n}, "unknown " + std::string(what));
-    out.push_back(c);
+namespace detail {
+
+/// Distinct strings of one text column, each with a small code; code 0 is the missing value.
+class text_dictionary {
+ public:
+  text_dictionary() { values_.emplace_back(); }
+  text_dictionary(const text_dictionary&) = delete;
+  text_dictionary& operator=(const text_dictionary&) = delete;
+
+  std::uint32_t encode(std::string_view s) {
+    if (s.empty()) return 0;
+    if (last_ != 0 && values_[last_] == s) return last_;  // runs of equal values are the common case
+    const auto it = index_.find(s);
+    if (it != index_.end()) return last_ = it->second;
+    const auto code = static_cast<std::uint32_t>(values_.size());
+    const std::string& stored = values_.emplace_back(s);
+    index_.emplace(std::string_view(stored), code);
+    return last_ = code;
   }
-  return out;
-}
+  std::string_view decode(std::uint32_t code) const noexcept { return values_[code]; }
+  std::optional<std::uint32_t> find(std::string_view s) const {
+    if (s.empty()) return 0;
+    const auto it = index_.find(s);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::size_t size() const noexcept { return values_.size(); }
 
-/// Rows sharing one value of the group-by columns.
-struct row_group {
-  std::vector<cell> key;          ///< one cell per group-by column
-  std::vector<std::size_t> rows;  ///< indices into the table, in table order
+ private:
+  std::deque<std::string> values_;  // deque: the views in index_ stay valid as it grows
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+  std::uint32_t last_ = 0;
 };
 
-/// Rows of one group and their frontier.
-struct group_frontier {
-  std::vector<cell> key;
-  std::vector<std::size_t> rows;      ///< every row of the group
-  std::vector<std::size_t> frontier;  ///< rows on the frontier, x ascending
+/// One column's values; both vectors empty means every value is missing.
+struct column_store {
+  std::vector<double> numbers;        // numeric columns
+  std::vector<std::uint32_t> codes;   // text columns
+  std::unique_ptr<text_dictionary> dictionary;  // text columns, once they hold a value
+};
+
+template <class T>
+inline constexpr bool is_plain_bool = std::is_same_v<std::remove_cvref_t<T>, bool>;
+
+/// Columns whose member is a plain bool: absent means false, not missing.
+inline constexpr bool false_when_absent[] = {
+#define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
+  is_plain_bool<decltype(std::declval<benchmark_point&>().member)>,
+    INFERLENS_POINT_COLUMNS(INFERLENS_X)
+#undef INFERLENS_X
+};
+
+/// The immutable column store a table views.
+struct table_storage {
+  std::size_t rows = 0;
+  std::size_t expected_rows = 0;  ///< a reader's estimate: columns reserve this much once
+  std::vector<column_store> columns = std::vector<column_store>(point_column_count);
+
+  double number(std::size_t row, column_id c) const noexcept {
+    const std::size_t i = index_of(c);
+    if (i >= point_column_count) return missing;
+    const auto& v = columns[i].numbers;
+    if (v.empty()) return false_when_absent[i] ? 0.0 : missing;
+    return v[row];
+  }
+  std::string_view text(std::size_t row, column_id c) const noexcept {
+    const std::size_t i = index_of(c);
+    if (i >= point_column_count || columns[i].codes.empty()) return {};
+    return columns[i].dictionary->decode(columns[i].codes[row]);
+  }
+  std::uint32_t code(std::size_t row, column_id c) const noexcept {
+    const auto& v = columns[index_of(c)].codes;
+    return v.empty() ? 0 : v[row];
+  }
+  /// Whether any row has a value in the column.
+  bool present(column_id c) const noexcept {
+    const std::size_t i = index_of(c);
+    return i < point_column_count && (!columns[i].numbers.empty() || !columns[i].codes.empty());
+  }
+};
+
+// Appending one point: straight-line code over every column (no per-column dispatch).
+inline void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0) {
+  if (!std::isnan(v)) {
+    if (c.numbers.empty()) {
+      c.numbers.reserve(std::max<std::size_t>({64, rows + 1, expected}));
+      c.numbers.assign(rows, missing);
+    }
+    c.numbers.push_back(v);
+  } else if (!c.numbers.empty()) {
+    c.numbers.push_back(missing);
+  }
+}
+inline void put(column_store& c, std::size_t rows, const std::string& s, std::size_t expected = 0) {
+  if (!s.empty()) {
+    if (c.codes.empty()) {
+      if (!c.dictionary) c.dictionary = std::make_unique<text_dictionary>();
+      c.codes.reserve(std::max<std::size_t>({64, rows + 1, expected}));
+      c.codes.assign(rows, 0);
+    }
+    c.codes.push_back(c.dictionary->encode(s));
+  } else if (!c.codes.empty()) {
+    c.codes.push_back(0);
+  }
+}
+template <class T>
+void put(column_store& c, std::size_t rows, const T& member, std::size_t expected = 0) {
+  if constexpr (is_plain_bool<T>) {
+    if (member || !c.numbers.empty()) put(c, rows, member ? 1.0 : 0.0, expected);  // false is the default
+  } else {
+    put(c, rows, number_of(member), expected);
+  }
+}
+
+inline void fetch(const column_store& c, std::size_t row, std::string& member) {
+  if (!c.codes.empty()) assign_text(member, c.dictionary->decode(c.codes[row]));
+}
+template <class T>
+void fetch(const column_store& c, std::size_t row, T& member) {
+  if (!c.numbers.empty()) assign_number(member, c.numbers[row]);
+}
+
+inline void append_point(table_storage& s, const benchmark_point& p) {
+  std::size_t i = 0;
+#define INFERLENS_X(id, name, type, kind, rule, unit, member, description) put(s.columns[i++], s.rows, p.member);
+  INFERLENS_POINT_COLUMNS(INFERLENS_X)
+#undef INFERLENS_X
+  ++s.rows;
+}
+
+/// Appends a point whose values all lie in `ids`, which must also hold every column present in
+/// the store (the readers' fast path: a file fills a few dozen of the columns).
+inline void append_point(table_storage& s, const benchmark_point& p, std::span<const column_id> ids) {
+  for (column_id c : ids) {
+    column_store& store = s.columns[index_of(c)];
+    switch (c) {
+#define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
+  case column_id::id: put(store, s.rows, p.member, s.expected_rows); break;
+      INFERLENS_POINT_COLUMNS(INFERLENS_X)
+#undef INFERLENS_X
+      default: break;
+    }
+  }
+  ++s.rows;
+}
+
+inline benchmark_point load_point(const table_storage& s, std::size_t row) {
+  benchmark_point p;
+  std::size_t i = 0;
+#define INFERLENS_X(id, name, type, kind, rule, unit, member, description) fetch(s.columns[i++], row, p.member);
+  INFERLENS_POINT_COLUMNS(INFERLENS_X)
+#undef INFERLENS_X
+  return p;
+}
+
+// Group keys: per row and key column, 64 bits (a text code or a canonical double's bits).
+inline std::uint64_t key_part(const table_storage& s, std::size_t row, column_id c) noexcept {
+  if (info(c).type == column_type::text) return s.code(row, c);
+  double v = s.number(row, c);
+  if (std::isnan(v)) v = missing;  // one NaN
+  v += 0.0;                        // -0 == +0
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+
+/// Rows numbered into groups of equal key, groups in order of first appearance.
+struct grouping {
+  std::vector<std::uint32_t> group_of;  // per selected row
+  std::vector<std::uint32_t> first;     // per group: the first selected row (position in the view)
+  std::size_t groups() const noexcept { return first.size(); }
+};
+
+}  // namespace detail
+
+class result_table;
+struct table_group;
+
+/// One row of a table, read in place.
+class row_view {
+ public:
+  row_view(const detail::table_storage* s, std::uint32_t row, std::size_t position) noexcept
+      : s_(s), row_(row), position_(position) {}
+
+  /// A numeric column's value (NaN when missing; integers and booleans as doubles).
+  double number(column_id c) const noexcept { return s_->number(row_, c); }
+  /// A numeric column's value, or nothing when missing.
+  std::optional<double> value(column_id c) const noexcept {
+    const double v = number(c);
+    if (std::isnan(v)) return std::nullopt;
+    return v;
+  }
+  /// A text column's value ("" when missing).
+  std::string_view text(column_id c) const noexcept { return s_->text(row_, c); }
+  /// Any column's value as a cell.
+  cell get(column_id c) const {
+    const column& k = info(c);
+    if (k.type == column_type::text) {
+      const std::string_view t = text(c);
+      return t.empty() ? cell() : cell(std::string(t));
+    }
+    const double v = number(c);
+    if (std::isnan(v)) return {};
+    if (k.type == column_type::integer) {
+      if (const auto i = detail::integral(v)) return *i;
+      return v;
+    }
+    if (k.type == column_type::boolean) return v != 0;
+    return v;
+  }
+  /// The whole row as a struct.
+  benchmark_point point() const { return detail::load_point(*s_, row_); }
+  /// Position in the table this row was read from.
+  std::size_t position() const noexcept { return position_; }
+
+ private:
+  const detail::table_storage* s_;
+  std::uint32_t row_;
+  std::size_t position_;
+};
+
+/// Where a table's rows came from: one entry per input file (load.hpp fills it).
+struct source_file {
+  std::string path;
+  std::string format;       ///< the format it was read as (empty when it could not be read)
+  std::size_t rows = 0;     ///< points read
+  std::string error;        ///< why it was not read (lenient loading), empty when read
+  std::vector<std::string> notes;  ///< what the reader noticed (e.g. per-request logs skipped)
 };
 
 class result_table {
  public:
-  result_table() = default;
-  explicit result_table(std::vector<benchmark_point> points) : points_(std::move(points)) {}
+  result_table() : data_(empty_storage()) {}
 
-  std::span<const benchmark_point> points() const noexcept { return points_; }
-  std::vector<benchmark_point>& points() noexcept { return points_; }
-  std::size_t size() const noexcept { return points_.size(); }
-  bool empty() const noexcept { return points_.empty(); }
-  const benchmark_point& operator[](std::size_t i) const noexcept { return points_[i]; }
-  auto begin() const noexcept { return points_.begin(); }
-  auto end() const noexcept { return points_.end(); }
+  /// A table of these points, stored as given (readers apply derive() before).
+  explicit result_table(std::span<const benchmark_point> points) : result_table() {
+    auto s = std::make_shared<detail::table_storage>();
+    for (const auto& p : points) detail::append_point(*s, p);
+    data_ = std::move(s);
+  }
+  explicit result_table(const std::vector<benchmark_point>& points)
+      : result_table(std::span<const benchmark_point>(points)) {}
 
-  /// Join another run's points (no deduplication; see latest_per_configuration()).
-  void append(const result_table& other) { points_.insert(points_.end(), other.points_.begin(), other.points_.end()); }
-  void append(benchmark_point p) { points_.push_back(std::move(p)); }
+  /// Adopts a filled column store (readers build one directly).
+  explicit result_table(std::shared_ptr<const detail::table_storage> storage) : data_(std::move(storage)) {}
 
-  /// The rows for which pred(point) is true.
-  template <class Pred>
-  result_table filter(Pred pred) const {
-    result_table out;
-    for (const auto& p : points_)
-      if (std::invoke(pred, p)) out.points_.push_back(p);
+  std::size_t size() const noexcept { return rows_ ? rows_->size() : data_->rows; }
+  bool empty() const noexcept { return size() == 0; }
+
+  row_view operator[](std::size_t i) const noexcept { return {data_.get(), storage_row(i), i}; }
+  benchmark_point point(std::size_t i) const { return detail::load_point(*data_, storage_row(i)); }
+  /// Every row as a struct, in table order.
+  std::vector<benchmark_point> points() const {
+    std::vector<benchmark_point> out;
+    out.reserve(size());
+    for (std::size_t i = 0; i < size(); ++i) out.push_back(point(i));
     return out;
   }
 
-  /// The rows whose column equals value (numbers compare numerically, text exactly).
-  result_table where(const column& c, const cell& value) const {
-    return filter([&](const benchmark_point& p) { return cells_equal(c.get(p), value); });
-  }
-
-  /// A numeric column as a vector; missing values are NaN. Text columns are an input_error.
-  Eigen::VectorXd column_values(const column& c) const {
-    if (c.type == column_type::text)
-      throw input_error({"", std::nullopt, std::nullopt, std::string(c.name)}, "not a numeric column");
-    Eigen::VectorXd v(static_cast<Eigen::Index>(points_.size()));
-    for (std::size_t i = 0; i < points_.size(); ++i)
-      v[static_cast<Eigen::Index>(i)] = numeric(points_[i], c).value_or(std::numeric_limits<double>::quiet_NaN());
-    return v;
-  }
-  Eigen::VectorXd column_values(std::string_view name) const { return column_values(require(name)); }
-
-  /// Groups in order of first appearance.
-  std::vector<row_group> group_by(std::span<const column* const> by) const {
-    std::vector<row_group> groups;
-    std::map<std::vector<std::string>, std::size_t> index;  // key as text -> group
-    for (std::size_t i = 0; i < points_.size(); ++i) {
-      std::vector<cell> key;
-      std::vector<std::string> text;
-      for (const column* c : by) {
-        key.push_back(c->get(points_[i]));
-        text.push_back(to_string(key.back()));
-      }
-      auto [it, added] = index.try_emplace(std::move(text), groups.size());
-      if (added) groups.push_back({std::move(key), {}});
-      groups[it->second].rows.push_back(i);
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = row_view;
+    using difference_type = std::ptrdiff_t;
+    using reference = row_view;
+    iterator() = default;
+    iterator(const result_table* t, std::size_t i) : t_(t), i_(i) {}
+    row_view operator*() const noexcept { return (*t_)[i_]; }
+    row_view operator[](difference_type d) const noexcept { return (*t_)[i_ + static_cast<std::size_t>(d)]; }
+    iterator& operator++() noexcept { ++i_; return *this; }
+    iterator operator++(int) noexcept { auto c = *this; ++i_; return c; }
+    iterator& operator--() noexcept { --i_; return *this; }
+    iterator operator--(int) noexcept { auto c = *this; --i_; return c; }
+    iterator& operator+=(difference_type d) noexcept { i_ = static_cast<std::size_t>(static_cast<difference_type>(i_) + d); return *this; }
+    iterator& operator-=(difference_type d) noexcept { return *this += -d; }
+    friend iterator operator+(iterator a, difference_type d) noexcept { return a += d; }
+    friend iterator operator+(difference_type d, iterator a) noexcept { return a += d; }
+    friend iterator operator-(iterator a, difference_type d) noexcept { return a -= d; }
+    friend difference_type operator-(const iterator& a, const iterator& b) noexcept {
+      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
     }
-    return groups;
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+    friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.i_ <=> b.i_; }
+
+   private:
+    const result_table* t_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  iterator begin() const noexcept { return {this, 0}; }
+  iterator end() const noexcept { return {this, size()}; }
+
+  /// A numeric column's values in table order, NaN where missing (economic columns need a price:
+  /// economics.hpp's values()).
+  std::vector<double> values(column_id c) const {
+    std::vector<double> out(size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = data_->number(storage_row(i), c);
+    return out;
+  }
+
+  /// Whether any row has a value in the column.
+  bool has(column_id c) const noexcept {
+    if (!rows_) return data_->present(c);
+    for (std::size_t i = 0; i < size(); ++i) {
+      const row_view r = (*this)[i];
+      if (info(c).type == column_type::text ? !r.text(c).empty() : !std::isnan(r.number(c))) return true;
+    }
+    return false;
+  }
+
+  /// The distinct values of a column, as text, in order of first appearance ("" for missing
+  /// is left out).
+  std::vector<std::string> distinct(column_id c) const {
+    std::vector<std::string> out;
+    for (std::size_t g : grouping_of(std::span<const column_id>(&c, 1)).first) {
+      std::string t = to_string((*this)[g].get(c));
+      if (!t.empty()) out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  /// The rows for which pred(row_view) is true.
+  template <class Pred>
+  result_table filter(Pred pred) const {
+    std::vector<std::uint32_t> keep;
+    for (std::size_t i = 0; i < size(); ++i)
+      if (std::invoke(pred, (*this)[i])) keep.push_back(storage_row(i));
+    return select(std::move(keep));
+  }
+
+  /// The rows whose column equals the value: text exactly (the model by any of its spellings),
+  /// numbers numerically (a value that is not a number matches nothing in a numeric column),
+  /// booleans as true/false/1/0.
+  result_table where(column_id c, std::string_view value) const {
+    const column& k = info(c);
+    if (k.type == column_type::text) {
+      std::string canonical;
+      if (c == cols::model) value = canonical = canonical_model(value);  // any spelling of the model
+      const auto& dictionary = data_->columns[index_of(c)].dictionary;
+      std::optional<std::uint32_t> code;
+      if (value.empty()) code = 0;
+      else if (dictionary) code = dictionary->find(value);
+      if (!code) return select({});
+      return filter([&](const row_view& r) { return data_->code(storage_row(r.position()), c) == *code; });
+    }
+    std::optional<double> v = detail::parse_double(value);
+    if (k.type == column_type::boolean)
+      if (const auto b = detail::parse_bool(value)) v = *b ? 1.0 : 0.0;
+    if (!v) return select({});
+    return filter([&](const row_view& r) { return r.number(c) == *v; });
+  }
+  result_table where(column_id c, double value) const {
+    return filter([&](const row_view& r) { return r.number(c) == value; });
   }
 
   /// For each configuration, only the rows of its latest run. A configuration is every identity
   /// column except the engine image (a newer image of the same configuration replaces the older,
   /// as on the InferenceMAX dashboard); runs are ordered by date, then by run id (numerically
   /// when both are numbers), then by position in the table.
-  result_table latest_per_configuration() const {
-    std::vector<const column*> key;
-    for (const auto& c : columns())
-      if (c.identity && c.name != "image") key.push_back(&c);
-    result_table out;
-    for (const auto& g : group_by(key)) {
-      std::size_t best = g.rows.front();
-      for (std::size_t r : g.rows)
-        if (!run_before(points_[r], points_[best])) best = r;
-      out.points_.push_back(points_[best]);
+  result_table latest() const {
+    std::vector<column_id> key;
+    for (const column& c : columns())
+      if (c.kind == column_kind::identity && c.id != cols::image) key.push_back(c.id);
+    const detail::grouping g = grouping_of(key);
+    std::vector<std::uint32_t> best(g.groups());
+    for (std::size_t grp = 0; grp < g.groups(); ++grp) best[grp] = g.first[grp];
+    for (std::size_t i = 0; i < size(); ++i) {
+      std::uint32_t& b = best[g.group_of[i]];
+      if (!run_before((*this)[i], (*this)[b])) b = static_cast<std::uint32_t>(i);
     }
+    std::sort(best.begin(), best.end());
+    std::vector<std::uint32_t> keep;
+    keep.reserve(best.size());
+    for (std::uint32_t i : best) keep.push_back(storage_row(i));
+    return select(std::move(keep));
+  }
+
+  /// Groups of rows sharing one value of the group-by columns, in order of first appearance.
+  std::vector<table_group> groups(std::span<const column_id> by) const;
+  std::vector<table_group> groups(std::initializer_list<column_id> by) const {
+    return groups(std::span<const column_id>(by.begin(), by.size()));
+  }
+
+  /// The rows of both tables (this one's first), in one new store.
+  result_table concat(const result_table& other) const {
+    auto s = std::make_shared<detail::table_storage>();
+    for (const result_table* t : {this, &other})
+      for (std::size_t i = 0; i < t->size(); ++i) detail::append_point(*s, t->point(i));
+    result_table out(std::move(s));
+    std::vector<source_file> files(this->files().begin(), this->files().end());
+    files.insert(files.end(), other.files().begin(), other.files().end());
+    out.set_files(std::move(files));
     return out;
   }
 
-  /// One Pareto frontier per group. Projections map a point to the x and y objectives
-  /// (std::optional<double>; rows without a value are left out of the frontier).
-  template <class ProjX, class ProjY>
-  std::vector<group_frontier> frontiers(std::span<const column* const> by, ProjX px, ProjY py,
-                                        sense sx = sense::maximize, sense sy = sense::maximize) const {
-    std::vector<group_frontier> out;
-    std::vector<double> xs, ys;
-    for (auto& g : group_by(by)) {
-      xs.clear();
-      ys.clear();
-      for (std::size_t r : g.rows) {
-        const std::optional<double> x = std::invoke(px, points_[r]);
-        const std::optional<double> y = std::invoke(py, points_[r]);
-        xs.push_back(x.value_or(std::numeric_limits<double>::quiet_NaN()));
-        ys.push_back(y.value_or(std::numeric_limits<double>::quiet_NaN()));
+  /// One Pareto frontier per system (frontier.hpp).
+  frontier_set frontiers() const;
+  frontier_set frontiers(const frontier_spec& spec) const;
+
+  /// The files the rows were read from (empty for a table built in memory).
+  std::span<const source_file> files() const noexcept {
+    if (!files_) return {};
+    return *files_;
+  }
+  void set_files(std::vector<source_file> files) {
+    files_ = std::make_shared<const std::vector<source_file>>(std::move(files));
+  }
+
+  /// The row of the column store behind position i (for code that joins views of one store).
+  std::uint32_t storage_row(std::size_t i) const noexcept {
+    return rows_ ? (*rows_)[i] : static_cast<std::uint32_t>(i);
+  }
+  const detail::table_storage& storage() const noexcept { return *data_; }
+
+  /// Rows numbered into groups of equal key (frontier.hpp and the readers use it).
+  detail::grouping grouping_of(std::span<const column_id> by) const {
+    detail::grouping g;
+    g.group_of.resize(size());
+    const std::size_t k = by.size();
+    std::vector<std::uint64_t> keys;  // k values per group
+    std::vector<std::uint64_t> row_key(k);
+    std::unordered_map<std::uint64_t, std::uint32_t> by_hash;  // hash -> first group with it
+    std::vector<std::uint32_t> next_same_hash;                 // chains groups of equal hash
+    for (std::size_t i = 0; i < size(); ++i) {
+      const std::uint32_t r = storage_row(i);
+      std::uint64_t h = 1469598103934665603ull;
+      for (std::size_t j = 0; j < k; ++j) {
+        row_key[j] = detail::key_part(*data_, r, by[j]);
+        h = (h ^ row_key[j]) * 1099511628211ull;
+        h ^= h >> 29;
       }
-      group_frontier f{std::move(g.key), std::move(g.rows), {}};
-      for (std::size_t i : frontier_2d(xs, ys, sx, sy)) f.frontier.push_back(f.rows[i]);
-      out.push_back(std::move(f));
+      const auto [it, added] = by_hash.try_emplace(h, static_cast<std::uint32_t>(g.first.size()));
+      std::uint32_t grp = it->second;
+      if (!added) {
+        for (;;) {
+          if (std::equal(row_key.begin(), row_key.end(), keys.begin() + static_cast<std::ptrdiff_t>(grp * k))) break;
+          if (next_same_hash[grp] == std::numeric_limits<std::uint32_t>::max()) {
+            const auto fresh = static_cast<std::uint32_t>(g.first.size());
+            next_same_hash[grp] = fresh;
+            grp = fresh;
+            added_group(g, keys, next_same_hash, row_key, i);
+            break;
+          }
+          grp = next_same_hash[grp];
+        }
+      } else {
+        added_group(g, keys, next_same_hash, row_key, i);
+      }
+      g.group_of[i] = grp;
     }
-    return out;
-  }
-
-  /// A projection's values on a frontier's rows, in frontier order (x ascending): what a curve
-  /// along the frontier is built from. Missing values are NaN.
-  template <class Proj>
-  std::vector<double> frontier_values(const group_frontier& g, Proj proj) const {
-    std::vector<double> out;
-    out.reserve(g.frontier.size());
-    for (std::size_t r : g.frontier) {
-      const std::optional<double> v = std::invoke(proj, points_[r]);
-      out.push_back(v.value_or(std::numeric_limits<double>::quiet_NaN()));
-    }
-    return out;
-  }
-
-  /// Frontier per group on two registry columns.
-  std::vector<group_frontier> frontiers(std::span<const column* const> by, const column& x, const column& y,
-                                        sense sx = sense::maximize, sense sy = sense::maximize) const {
-    return frontiers(
-        by, [&x](const benchmark_point& p) { return numeric(p, x); },
-        [&y](const benchmark_point& p) { return numeric(p, y); }, sx, sy);
+    return g;
   }
 
  private:
-  static const column& require(std::string_view name) {
-    const column* c = find_column(name);
-    if (!c) throw input_error({"", std::nullopt, std::nullopt, std::string(name)}, "unknown column");
-    return *c;
+  static const std::shared_ptr<const detail::table_storage>& empty_storage() {
+    static const std::shared_ptr<const detail::table_storage> empty = std::make_shared<detail::table_storage>();
+    return empty;
   }
 
-  static bool cells_equal(const cell& a, const cell& b) {
-    const auto na = as_number(a), nb = as_number(b);
-    if (na && nb) return *na == *nb;
-    return a == b;
+  result_table select(std::vector<std::uint32_t> storage_rows) const {
+    result_table out;
+    out.data_ = data_;
+    out.rows_ = std::make_shared<const std::vector<std::uint32_t>>(std::move(storage_rows));
+    out.files_ = files_;
+    return out;
+  }
+
+  static void added_group(detail::grouping& g, std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& next,
+                          const std::vector<std::uint64_t>& row_key, std::size_t position) {
+    g.first.push_back(static_cast<std::uint32_t>(position));
+    keys.insert(keys.end(), row_key.begin(), row_key.end());
+    next.push_back(std::numeric_limits<std::uint32_t>::max());
   }
 
   // Numeric-aware comparison of run ids: "9" < "10".
-  static bool run_id_less(const std::string& a, const std::string& b) {
-    auto digits = [](const std::string& s) {
+  static bool run_id_less(std::string_view a, std::string_view b) {
+    auto digits = [](std::string_view s) {
       return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     if (digits(a) && digits(b) && a.size() != b.size()) return a.size() < b.size();
     return a < b;
   }
-
-  static bool run_before(const benchmark_point& a, const benchmark_point& b) {
-    if (a.date != b.date) return a.date < b.date;
-    return run_id_less(a.run, b.run);
+  static bool run_before(const row_view& a, const row_view& b) {
+    if (a.text(cols::date) != b.text(cols::date)) return a.text(cols::date) < b.text(cols::date);
+    return run_id_less(a.text(cols::run), b.text(cols::run));
   }
 
-  std::vector<benchmark_point> points_;
+  std::shared_ptr<const detail::table_storage> data_;
+  std::shared_ptr<const std::vector<std::uint32_t>> rows_;  // null: every row of data_
+  std::shared_ptr<const std::vector<source_file>> files_;
 };
+
+/// Rows sharing one value of the group-by columns.
+struct table_group {
+  std::vector<cell> key;  ///< one cell per group-by column
+  result_table rows;      ///< a view of the group's rows, in table order
+};
+
+inline std::vector<table_group> result_table::groups(std::span<const column_id> by) const {
+  const detail::grouping g = grouping_of(by);
+  std::vector<std::vector<std::uint32_t>> members(g.groups());
+  for (std::size_t i = 0; i < size(); ++i) members[g.group_of[i]].push_back(storage_row(i));
+  std::vector<table_group> out;
+  out.reserve(g.groups());
+  for (std::size_t k = 0; k < g.groups(); ++k) {
+    table_group grp;
+    for (column_id c : by) grp.key.push_back((*this)[g.first[k]].get(c));
+    grp.rows = select(std::move(members[k]));
+    out.push_back(std::move(grp));
+  }
+  return out;
+}
 
 INFERLENS_END_NAMESPACE

@@ -21,7 +21,7 @@
 #include "inferlens/error.hpp"
 #include "inferlens/load.hpp"
 #include "inferlens/record.hpp"
-#include "inferlens/result_table.hpp"
+#include "inferlens/table.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE

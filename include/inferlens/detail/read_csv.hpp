@@ -25,7 +25,7 @@
 #include "inferlens/formats.hpp"
 #include "inferlens/models.hpp"
 #include "inferlens/record.hpp"
-#include "inferlens/result_table.hpp"
+#include "inferlens/table.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
