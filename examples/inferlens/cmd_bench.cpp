@@ -1,14 +1,18 @@
 // `inferlens bench`: drive an OpenAI-compatible server (or the built-in simulated one with --sim)
 // through a sweep of concurrencies (or rates) × ISL/OSL pairs, write InferenceMAX-style result
-// files, and print the sweep and its throughput–interactivity frontier.
+// files, and print the sweep and its throughput–interactivity frontier. Before the sweep a
+// pre-flight says clearly when the server cannot be reached, refuses TLS or does not know the
+// model; after each point a line says what happened, failures by kind included.
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -18,43 +22,50 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <inferlens/loadgen/preflight.hpp>
 #include <inferlens/loadgen/sweep.hpp>
 #include <inferlens/pareto.hpp>
 #include <inferlens/sim/server.hpp>
 
 #include "commands.hpp"
-#include "common.hpp"
 
 namespace inferlens::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_interrupt(int) { g_stop.store(true); }
+extern "C" void on_interrupt(int sig) {
+  g_stop.store(true);
+  ::signal(sig, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
 
 struct bench_options {
-  std::string url, model, endpoint = "completions", api_key;
+  std::string url, model, endpoint = "completions", api_key, ca_file;
   std::string isl = "1024", osl = "1024", concurrency, rate;
-  std::size_t prompts_per_concurrency = 10, warmups_per_concurrency = 2;
-  std::optional<std::size_t> num_prompts;
+  double prompts_per_concurrency = 10, warmups_per_concurrency = 2;
+  std::optional<double> num_prompts;
   std::string arrival = "poisson";
   double burstiness = 1.0;
   std::string ramp;  // linear:START:END or exponential:START:END
   std::optional<double> duration_s;
   std::optional<double> range_ratio;
   std::string range_convention;
+  double prefix_len = 0;
   std::uint64_t seed = 0;
   std::string dataset = "random";
   double trace_time_scale = 1.0;
   std::string prompt_format = "auto";
   std::optional<double> temperature = 0.0;
-  bool no_ignore_eos = false, continuous_usage = false, insecure = false;
+  bool no_ignore_eos = false, continuous_usage = false, insecure = false, no_keep_alive = false;
+  double io_threads = 1;
   std::string extra_body;
   std::vector<std::string> headers;
   double connect_timeout_s = 10, first_token_timeout_s = 600, idle_timeout_s = 120;
   std::string ttft_rule = "content";
-  std::string goodput;
+  std::string goodput, percentiles;
   double max_failure_rate = 0.05;
   std::string matrix, out_dir, format = "table";
+  bool overwrite = false, append = false;
+  double progress_interval_s = 10;
   // identity
   std::string hw, framework, precision, image, model_prefix, spec_decoding;
   std::optional<std::int64_t> tp, ep, pp, gpus;
@@ -62,58 +73,124 @@ struct bench_options {
   bool sim = false;
   double sim_time_scale = 0.05;
   bool sim_wall_time = false;
-  int sim_tokens_per_chunk = 1;
+  double sim_tokens_per_chunk = 0;
+  std::string sim_personality = "vllm";
   std::vector<std::string> sim_faults;
   std::uint64_t sim_seed = 0;
   bool quiet = false;
 };
 
+// ---- options: every number range-checked, every message names the option -------------------
+
+[[noreturn]] void bad(const std::string& option, const std::string& value, const std::string& expected) {
+  throw input_error({option, {}, {}, value}, "expected " + expected);
+}
+
+/// A number from text, all of it (no "0.5abc"), finite.
+double parse_strict(const std::string& text, const std::string& option, const std::string& expected) {
+  double v = 0;
+  const char* b = text.data();
+  const char* e = b + text.size();
+  while (b < e && *b == ' ') ++b;
+  const auto r = std::from_chars(b, e, v);
+  if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v)) bad(option, text, expected);
+  return v;
+}
+
+/// `v` within [lo, hi] (and finite: NaN fails every comparison).
+double in_range(double v, const std::string& option, double lo, double hi, const std::string& expected) {
+  if (!(v >= lo && v <= hi)) bad(option, fmt::format("{}", v), expected);
+  return v;
+}
+
+std::int64_t whole(double v, const std::string& option, double lo, double hi, const std::string& expected) {
+  in_range(v, option, lo, hi, expected);
+  if (v != std::trunc(v)) bad(option, fmt::format("{}", v), expected);
+  return static_cast<std::int64_t>(v);
+}
+
+std::vector<std::string> items(const std::string& s, const std::string& option) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ',') {
+      if (cur.empty()) bad(option, s, "a comma-separated list without empty items");
+      out.push_back(cur);
+      cur.clear();
+    } else if (s[i] != ' ') {
+      cur += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<double> numbers(const std::string& s, const std::string& option, double lo, double hi, const std::string& expected) {
+  std::vector<double> v;
+  for (const auto& item : items(s, option)) v.push_back(in_range(parse_strict(item, option, expected), option, lo, hi, expected));
+  return v;
+}
+
+std::vector<std::int64_t> lengths(const std::string& s, const std::string& option) {
+  const std::string expected = fmt::format("whole numbers of tokens from 1 to {}", loadgen::max_sequence_tokens);
+  std::vector<std::int64_t> v;
+  for (double x : numbers(s, option, 1, static_cast<double>(loadgen::max_sequence_tokens), expected))
+    v.push_back(whole(x, option, 1, static_cast<double>(loadgen::max_sequence_tokens), expected));
+  return v;
+}
+
+std::chrono::milliseconds timeout(double s, const std::string& option) {
+  in_range(s, option, 0, 86400, "0 (none) to 86400 seconds (a day)");
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000)));
+}
+
+void utf8_option(const std::string& v, const std::string& option) {
+  if (!loadgen::is_valid_utf8(v)) throw input_error({option, {}, {}, ""}, "is not valid UTF-8");
+}
+
 loadgen::ramp_up parse_ramp(const std::string& s) {
   loadgen::ramp_up r;
   if (s.empty()) return r;
-  const auto parts = [&] {
-    std::vector<std::string> v;
-    std::string cur;
-    for (char c : s) {
-      if (c == ':') {
-        v.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : s + ":") {
+    if (c == ':') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
     }
-    v.push_back(cur);
-    return v;
-  }();
-  if (parts.size() != 3 || (parts[0] != "linear" && parts[0] != "exponential"))
-    throw input_error({"--ramp-up", {}, {}, s}, "expected linear:START_RPS:END_RPS or exponential:START_RPS:END_RPS");
+  }
+  const char* expected = "linear:START_RPS:END_RPS or exponential:START_RPS:END_RPS (rates in (0, 1e6])";
+  if (parts.size() != 3 || (parts[0] != "linear" && parts[0] != "exponential")) bad("--ramp-up", s, expected);
   r.kind = parts[0] == "linear" ? loadgen::ramp_up::shape::linear : loadgen::ramp_up::shape::exponential;
-  r.start_rps = parse_number_list<double>(parts[1], "--ramp-up", true).at(0);
-  r.end_rps = parse_number_list<double>(parts[2], "--ramp-up", true).at(0);
+  r.start_rps = in_range(parse_strict(parts[1], "--ramp-up", expected), "--ramp-up", 1e-9, 1e6, expected);
+  r.end_rps = in_range(parse_strict(parts[2], "--ramp-up", expected), "--ramp-up", 1e-9, 1e6, expected);
   return r;
 }
 
 loadgen::slo parse_goodput(const std::string& s) {
   loadgen::slo g;
-  for (const auto& item : split_list(s)) {
+  if (s.empty()) return g;
+  const char* expected = "ttft:MS, tpot:MS or e2el:MS with milliseconds in (0, 86400000]";
+  for (const auto& item : items(s, "--goodput")) {
     const auto colon = item.find(':');
-    if (colon == std::string::npos) throw input_error({"--goodput", {}, {}, item}, "expected ttft:MS, tpot:MS or e2el:MS");
+    if (colon == std::string::npos) bad("--goodput", item, expected);
     const std::string key = item.substr(0, colon);
-    const double v = parse_number_list<double>(item.substr(colon + 1), "--goodput", true).at(0);
+    const double v = in_range(parse_strict(item.substr(colon + 1), "--goodput", expected), "--goodput", 1e-9, 86'400'000, expected);
     if (key == "ttft") g.ttft_ms = v;
     else if (key == "tpot") g.tpot_ms = v;
     else if (key == "e2el") g.e2el_ms = v;
-    else throw input_error({"--goodput", {}, {}, item}, "expected ttft:MS, tpot:MS or e2el:MS");
+    else bad("--goodput", item, expected);
   }
   return g;
 }
 
 void apply_sim_fault(sim::fault_options& f, const std::string& spec) {
   const auto eq = spec.find('=');
+  const char* expected = "KIND=PROBABILITY with a probability in [0, 1]";
+  if (eq == std::string::npos) bad("--sim-fault", spec, expected);
   const std::string kind = spec.substr(0, eq);
-  const double p = eq == std::string::npos ? 0.0 : std::atof(spec.c_str() + eq + 1);
-  if (eq == std::string::npos || !(p >= 0.0 && p <= 1.0))
-    throw input_error({"--sim-fault", {}, {}, spec}, "expected KIND=PROBABILITY with a probability in [0, 1]");
+  const double p = in_range(parse_strict(spec.substr(eq + 1), "--sim-fault", expected), "--sim-fault", 0, 1, expected);
   sim::fault_rule* r = kind == "http_error"      ? &f.http_error
                        : kind == "reset"         ? &f.reset
                        : kind == "truncate"      ? &f.truncate
@@ -121,10 +198,11 @@ void apply_sim_fault(sim::fault_options& f, const std::string& spec) {
                        : kind == "error_event"   ? &f.error_event
                        : kind == "stall"         ? &f.stall
                        : kind == "slow_write"    ? &f.slow_write
+                       : kind == "invalid_utf8"  ? &f.invalid_utf8
                                                  : nullptr;
   if (!r)
     throw input_error({"--sim-fault", {}, {}, kind},
-                      "unknown fault; one of http_error, reset, truncate, malformed_sse, error_event, stall, slow_write");
+                      "unknown fault; one of http_error, reset, truncate, malformed_sse, error_event, stall, slow_write, invalid_utf8");
   r->probability = p;
 }
 
@@ -148,21 +226,41 @@ std::string load_label(const loadgen::point_result& r) {
   return s;
 }
 
-void print_points(const std::vector<loadgen::point_result>& results) {
-  fmt::print("\n{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "isl/osl", "load", "ok",
-             "fail", "req/s", "out tok/s", "tok/s/gpu", "TTFT p50", "TTFT p99", "TPOT p50", "ITL p50", "E2EL p50",
-             "tok/s/user");
-  fmt::print("{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "", "", "", "", "", "",
-             "", "ms", "ms", "ms", "ms", "ms", "(median)");
-  for (const auto& r : results) {
-    const auto& p = r.summary.point;
-    fmt::print("{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n",
-               fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)), load_label(r), r.summary.completed,
-               r.summary.failed, num_or_dash(p.request_throughput, "{:.2f}"), num_or_dash(p.output_throughput),
-               num_or_dash(p.tput_per_gpu), ms_or_dash(p.ttft.median), ms_or_dash(p.ttft.p99), ms_or_dash(p.tpot.median),
-               ms_or_dash(p.itl.median), ms_or_dash(p.e2el.median), num_or_dash(p.intvty.median));
+// ---- what the console says after each point --------------------------------------------------
+
+std::string point_line(const loadgen::point_result& r, const bench_options& o) {
+  const auto& s = r.summary;
+  const auto& p = s.point;
+  std::string line = fmt::format("{}: {} ok, {} failed, {:.1f} out tok/s, median TTFT {} ms, median TPOT {} ms",
+                                 loadgen::detail::point_label(r.spec), s.completed, s.failed, p.output_throughput.value_or(0),
+                                 ms_or_dash(p.ttft.median), ms_or_dash(p.tpot.median));
+  if (s.good) {
+    const double share = s.completed ? 100.0 * static_cast<double>(*s.good) / static_cast<double>(s.completed) : 0.0;
+    line += fmt::format(", goodput {:.2f} req/s ({} good, {:.0f}%)", p.request_goodput.value_or(0), *s.good, share);
   }
+  if (p.partial) line += " [partial: interrupted]";
+  if (!r.result_file.empty()) line += " -> " + r.result_file.string();
+  if (s.failed) line += "\n  failed: " + loadgen::describe_failures(s);
+  if (const auto over = s.prompt_token_overhead(); over && std::abs(*over) >= 1.0)
+    line += fmt::format("\n  note: the server counted {:+.1f} prompt tokens per request beyond the {:.0f} asked{}", *over,
+                        *s.mean_requested_input, o.endpoint == "chat" ? " (the chat template)" : "");
+  if (s.count_mismatches)
+    line += fmt::format("\n  note: {} requests did not get the {} tokens asked (the server did not honour ignore_eos)", s.count_mismatches,
+                        p.osl.value_or(0));
+  if (o.continuous_usage && s.completed && s.without_continuous_usage == s.completed)
+    line += "\n  warning: the server ignored --continuous-usage (no chunk carried usage): tokens per chunk are not known";
+  if (s.token_sources[static_cast<std::size_t>(loadgen::token_source::chunks)])
+    line += fmt::format("\n  note: {} requests had no token count from the server: one token per content chunk was assumed",
+                        s.token_sources[static_cast<std::size_t>(loadgen::token_source::chunks)]);
+  if (r.retried || r.found_closed)
+    line += fmt::format("\n  note: the server closed keep-alive connections: {} found closed before reuse, {} requests resent "
+                        "on a fresh connection ({} connections opened)",
+                        r.found_closed, r.retried, r.connections);
+  if (s.invalid_utf8) line += fmt::format("\n  note: {} requests carried invalid UTF-8 from the server (stored with U+FFFD)", s.invalid_utf8);
+  return line;
 }
+
+// ---- the end-of-sweep summary (the lead's frontier pipeline will replace its body) ----------
 
 // The frontier of the sweep: interactivity up, throughput (per GPU when known) up.
 std::vector<std::size_t> sweep_frontier(const std::vector<loadgen::point_result>& results, bool per_gpu) {
@@ -176,8 +274,31 @@ std::vector<std::size_t> sweep_frontier(const std::vector<loadgen::point_result>
   return frontier_2d(x, y);
 }
 
-void print_frontier(const std::vector<loadgen::point_result>& results, bool per_gpu) {
+void print_summary(const std::vector<loadgen::point_result>& results, const bench_options& o) {
+  bool per_gpu = !results.empty();
+  for (const auto& r : results) per_gpu = per_gpu && r.summary.point.tput_per_gpu.has_value();
   const auto f = sweep_frontier(results, per_gpu);
+  if (o.format == "json") {
+    nlohmann::json out;
+    out["points"] = nlohmann::json::array();
+    for (const auto& r : results) out["points"].push_back(r.raw);
+    out["frontier"] = f;
+    out["frontier_y"] = per_gpu ? "tput_per_gpu" : "output_throughput";
+    std::cout << loadgen::safe_dump(out, 2) << '\n';
+    return;
+  }
+  fmt::print("\n{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "isl/osl", "load", "ok",
+             "fail", "req/s", "out tok/s", "tok/s/gpu", "TTFT p50", "TTFT p99", "TPOT p50", "ITL p50", "E2EL p50", "tok/s/user");
+  fmt::print("{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}\n", "", "", "", "", "", "", "",
+             "ms", "ms", "ms", "ms", "ms", "(median)");
+  for (const auto& r : results) {
+    const auto& p = r.summary.point;
+    fmt::print("{:>11} {:>9} {:>5} {:>4} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}{}\n",
+               fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)), load_label(r), r.summary.completed, r.summary.failed,
+               num_or_dash(p.request_throughput, "{:.2f}"), num_or_dash(p.output_throughput), num_or_dash(p.tput_per_gpu),
+               ms_or_dash(p.ttft.median), ms_or_dash(p.ttft.p99), ms_or_dash(p.tpot.median), ms_or_dash(p.itl.median),
+               ms_or_dash(p.e2el.median), num_or_dash(p.intvty.median), p.partial ? " partial" : "");
+  }
   fmt::print("\nfrontier ({} of {} points): {} against median interactivity\n", f.size(), results.size(),
              per_gpu ? "total tok/s per GPU" : "output tok/s (no GPU count given: --gpus or --tp)");
   fmt::print("{:>14} {:>14} {:>11} {:>9}\n", "tok/s/user", per_gpu ? "tok/s/gpu" : "out tok/s", "isl/osl", "load");
@@ -186,7 +307,10 @@ void print_frontier(const std::vector<loadgen::point_result>& results, bool per_
     fmt::print("{:>14.1f} {:>14.1f} {:>11} {:>9}\n", *p.intvty.median, per_gpu ? *p.tput_per_gpu : *p.output_throughput,
                fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)), load_label(results[i]));
   }
+  if (!o.out_dir.empty()) fmt::print("\nresults in {}/ (sweep.json for `inferlens frontier`, run.json lists every point)\n", o.out_dir);
 }
+
+// ---- the run ---------------------------------------------------------------------------------
 
 void run_bench(const bench_options& o) {
   namespace lg = loadgen;
@@ -194,93 +318,113 @@ void run_bench(const bench_options& o) {
   lg::sweep_options so;
   lg::client_options& co = so.client;
 
+  for (const auto& [v, name] : {std::pair{&o.hw, "--hw"}, {&o.framework, "--framework"}, {&o.precision, "--precision"},
+                                {&o.image, "--image"}, {&o.model_prefix, "--model-prefix"}, {&o.spec_decoding, "--spec-decoding"},
+                                {&o.model, "--model"}, {&o.extra_body, "--extra-body"}})
+    utf8_option(*v, name);
+  co.timeout = {timeout(o.connect_timeout_s, "--connect-timeout"), timeout(o.first_token_timeout_s, "--first-token-timeout"),
+                timeout(o.idle_timeout_s, "--idle-timeout")};
+  in_range(o.max_failure_rate, "--max-failure-rate", 0, 1, "a fraction in [0, 1]");
+  co.io_threads = static_cast<std::size_t>(whole(o.io_threads, "--io-threads", 1, 1024, "1 to 1024 threads"));
+  in_range(o.progress_interval_s, "--progress-interval", 0.1, 3600, "0.1 to 3600 seconds");
+  if (o.overwrite && o.append) throw input_error({"--overwrite", {}, {}, ""}, "give --overwrite or --append, not both");
+  if ((o.overwrite || o.append) && o.out_dir.empty()) throw input_error({o.overwrite ? "--overwrite" : "--append", {}, {}, ""}, "needs --out");
+
   // the simulated server, in this process on loopback
   std::unique_ptr<sim::server> server;
   if (o.sim) {
     if (!o.url.empty()) throw input_error({"--sim", {}, {}, o.url}, "--sim starts its own server: leave out --url");
     sim::server_options sopt;
-    sopt.time_scale = o.sim_time_scale;
-    sopt.tokens_per_chunk = o.sim_tokens_per_chunk;
+    sopt.time_scale = in_range(o.sim_time_scale, "--sim-time-scale", 0, 1000, "0 (no waiting) to 1000 wall seconds per model second");
+    sopt.tokens_per_chunk = static_cast<int>(whole(o.sim_tokens_per_chunk, "--sim-tokens-per-chunk", 0, 10000, "0 (the personality's) to 10000"));
+    const auto personality = sim::parse_personality(o.sim_personality);
+    if (!personality) bad("--sim-personality", o.sim_personality, "vllm, sglang, llama.cpp, tgi or trt");
+    sopt.personality = *personality;
     sopt.seed = o.sim_seed;
     sopt.faults.seed = o.sim_seed;
     for (const auto& f : o.sim_faults) apply_sim_fault(sopt.faults, f);
     if (!o.model.empty()) sopt.model_name = o.model;
+    sopt.record_traces = false;
     server = std::make_unique<sim::server>(sopt);
     server->start();
     co.url = server->base_url();
     co.request.model = sopt.model_name;
     if (!o.sim_wall_time && o.sim_time_scale > 0) so.time_scale = o.sim_time_scale;
     if (!o.quiet)
-      std::fprintf(stderr, "inferlens: simulated server on %s, running %gx faster than its model's real time; %s\n",
-                   co.url.c_str(), o.sim_time_scale > 0 ? 1.0 / o.sim_time_scale : 0.0,
+      std::fprintf(stderr, "inferlens: simulated %s server on %s, running %gx faster than its model's real time; %s\n",
+                   o.sim_personality.c_str(), co.url.c_str(), o.sim_time_scale > 0 ? 1.0 / o.sim_time_scale : 0.0,
                    so.time_scale != 1.0 ? "results are in model time (--sim-wall-time for the wall clock's)"
                                         : "results are in wall time");
   } else {
     if (o.url.empty()) throw input_error({"--url", {}, {}, ""}, "give the server's --url (or --sim)");
-    if (o.model.empty()) throw input_error({"--model", {}, {}, ""}, "give the served --model name");
     co.url = o.url;
     co.request.model = o.model;
   }
   const auto api = lg::parse_api_kind(o.endpoint);
-  if (!api) throw input_error({"--endpoint", {}, {}, o.endpoint}, "expected completions or chat");
+  if (!api) bad("--endpoint", o.endpoint, "completions or chat");
   co.request.api = *api;
   co.request.api_key = o.api_key;
   if (co.request.api_key.empty())
     if (const char* k = std::getenv("OPENAI_API_KEY")) co.request.api_key = k;
+  if (o.temperature) in_range(*o.temperature, "--temperature", 0, 100, "a temperature in [0, 100]");
   co.request.temperature = o.temperature;
   co.request.ignore_eos = !o.no_ignore_eos;
   co.request.continuous_usage = o.continuous_usage;
+  co.keep_alive = !o.no_keep_alive;
+  co.ca_file = o.ca_file;
   if (!o.extra_body.empty()) {
-    try {
-      co.request.extra_body = nlohmann::json::parse(o.extra_body);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw input_error({"--extra-body", {}, {}, ""}, std::string("not valid JSON: ") + e.what());
-    }
+    co.request.extra_body = nlohmann::json::parse(o.extra_body, nullptr, false);
+    if (co.request.extra_body.is_discarded()) throw input_error({"--extra-body", {}, {}, ""}, "not valid JSON");
     if (!co.request.extra_body.is_object()) throw input_error({"--extra-body", {}, {}, ""}, "expected a JSON object");
   }
   for (const auto& h : o.headers) {
     const auto colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) throw input_error({"--header", {}, {}, h}, "expected NAME: VALUE");
+    if (colon == std::string::npos || colon == 0 || h.find_first_of("\r\n") != std::string::npos)
+      bad("--header", h, "NAME: VALUE on one line");
     std::string v = h.substr(colon + 1);
     while (!v.empty() && v.front() == ' ') v.erase(0, 1);
     co.request.headers.emplace_back(h.substr(0, colon), v);
   }
   const auto pf = lg::parse_prompt_format(o.prompt_format);
-  if (!pf) throw input_error({"--prompt-format", {}, {}, o.prompt_format}, "expected auto, ids or text");
+  if (!pf) bad("--prompt-format", o.prompt_format, "auto, ids or text");
   co.format = *pf;
-  auto secs = [](double s) { return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000))); };
-  co.timeout = {secs(o.connect_timeout_s), secs(o.first_token_timeout_s), secs(o.idle_timeout_s)};
   co.verify_tls = !o.insecure;
   if (o.ttft_rule != "content" && o.ttft_rule != "any-choice" && o.ttft_rule != "vllm")
-    throw input_error({"--ttft-rule", {}, {}, o.ttft_rule}, "expected content or any-choice (vllm)");
+    bad("--ttft-rule", o.ttft_rule, "content or any-choice (vllm)");
   so.metrics.rule = o.ttft_rule == "content" ? lg::first_token_rule::content : lg::first_token_rule::any_choice;
   so.metrics.goodput = parse_goodput(o.goodput);
+  if (!o.percentiles.empty()) so.percentiles = numbers(o.percentiles, "--percentiles", 1e-9, 100, "percentiles in (0, 100], e.g. 50,90,99,99.9");
 
   so.dataset = lg::parse_dataset(o.dataset);
   so.dataset.seed = o.seed;
-  so.dataset.trace_time_scale = o.trace_time_scale;
+  so.dataset.trace_time_scale = in_range(o.trace_time_scale, "--trace-time-scale", 1e-6, 1e6, "a factor in (0, 1e6]");
+  so.dataset.prefix_len = whole(o.prefix_len, "--random-prefix-len", 0, static_cast<double>(lg::max_sequence_tokens),
+                                fmt::format("0 to {} tokens", lg::max_sequence_tokens));
   if (o.range_ratio) {
     // two conventions give very different lengths for the same r: make the caller say which
     if (o.range_convention.empty())
       throw input_error({"--range-ratio", {}, {}, ""},
                         "say which convention: --range-convention inferencemax ([r*L, L]) or vllm ([L(1-r), L(1+r)])");
-    so.dataset.range_ratio = *o.range_ratio;
+    so.dataset.range_ratio = in_range(*o.range_ratio, "--range-ratio", 0, 1, "a ratio in [0, 1] ([0, 1) with vllm)");
   }
   if (!o.range_convention.empty()) {
     const auto rc = lg::parse_range_convention(o.range_convention);
-    if (!rc) throw input_error({"--range-convention", {}, {}, o.range_convention}, "expected inferencemax or vllm");
+    if (!rc) bad("--range-convention", o.range_convention, "inferencemax or vllm");
     so.dataset.convention = *rc;
   }
-  so.prompts_per_concurrency = o.prompts_per_concurrency;
-  so.warmups_per_concurrency = o.warmups_per_concurrency;
-  so.num_prompts = o.num_prompts;
+  so.prompts_per_concurrency = static_cast<std::size_t>(whole(o.prompts_per_concurrency, "--num-prompts-per-concurrency", 1, 1e6, "1 to 1,000,000"));
+  so.warmups_per_concurrency = static_cast<std::size_t>(whole(o.warmups_per_concurrency, "--warmup-per-concurrency", 0, 1e4, "0 to 10,000"));
+  if (o.num_prompts) so.num_prompts = static_cast<std::size_t>(whole(*o.num_prompts, "--num-prompts", 1, 1e7, "1 to 10,000,000"));
   const auto arrival = lg::parse_arrival_process(o.arrival);
-  if (!arrival) throw input_error({"--arrival", {}, {}, o.arrival}, "expected poisson, gamma or constant");
+  if (!arrival) bad("--arrival", o.arrival, "poisson, gamma or constant");
   so.arrival = *arrival;
-  so.burstiness = o.burstiness;
+  so.burstiness = in_range(o.burstiness, "--burstiness", 1e-6, 1e6, "a gamma shape in (0, 1e6]");
   so.ramp = parse_ramp(o.ramp);
-  so.max_duration_s = o.duration_s;
+  if (o.duration_s) so.max_duration_s = in_range(*o.duration_s, "--duration", 1e-3, 30 * 86400.0, "(0, 30 days] in seconds");
   so.out_dir = o.out_dir;
+  so.if_exists = o.overwrite ? lg::sweep_options::existing::overwrite
+                 : o.append  ? lg::sweep_options::existing::append
+                             : lg::sweep_options::existing::refuse;
 
   benchmark_point id;
   id.hw = o.hw;
@@ -293,9 +437,11 @@ void run_bench(const bench_options& o) {
   id.ep = o.ep;
   id.pp = o.pp;
   id.num_gpus = o.gpus;
+  for (const auto& [v, name] : {std::pair{o.tp, "--tp"}, {o.ep, "--ep"}, {o.pp, "--pp"}, {o.gpus, "--gpus"}})
+    if (v && (*v < 1 || *v > 1'000'000)) bad(name, std::to_string(*v), "1 to 1,000,000");
   if (o.sim) {
     if (id.hw.empty()) id.hw = "sim";
-    if (id.framework.empty()) id.framework = "inferlens-sim";
+    if (id.framework.empty()) id.framework = "inferlens-sim-" + o.sim_personality;
     if (!id.tp && !id.num_gpus) id.tp = 1;  // the model is one accelerator
   }
 
@@ -303,19 +449,49 @@ void run_bench(const bench_options& o) {
   if (!o.matrix.empty()) {
     points = lg::load_matrix(o.matrix, id);
   } else {
-    const auto isls = parse_number_list<std::int64_t>(o.isl, "--isl", true), osls = parse_number_list<std::int64_t>(o.osl, "--osl", true);
+    const auto isls = lengths(o.isl, "--isl"), osls = lengths(o.osl, "--osl");
     if (isls.size() != osls.size() && isls.size() != 1 && osls.size() != 1)
       throw input_error({"--isl/--osl", {}, {}, ""}, "give as many --osl values as --isl values (or one of either)");
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
     for (std::size_t i = 0; i < std::max(isls.size(), osls.size()); ++i)
       pairs.emplace_back(isls[std::min(i, isls.size() - 1)], osls[std::min(i, osls.size() - 1)]);
-    const auto concs = o.concurrency.empty() ? std::vector<std::int64_t>{} : parse_number_list<std::int64_t>(o.concurrency, "--concurrency", true);
-    const auto rates = o.rate.empty() ? std::vector<double>{} : parse_number_list<double>(o.rate, "--rate", true);
+    std::vector<std::int64_t> concs;
+    if (!o.concurrency.empty())
+      for (double c : numbers(o.concurrency, "--concurrency", 1, 1e6, "whole numbers from 1 to 1,000,000"))
+        concs.push_back(whole(c, "--concurrency", 1, 1e6, "whole numbers from 1 to 1,000,000"));
+    const auto rates = o.rate.empty() ? std::vector<double>{} : numbers(o.rate, "--rate", 1e-6, 1e6, "request rates in (0, 1e6] per second");
     if (concs.empty() && rates.empty())
       throw input_error({"--concurrency", {}, {}, ""}, "give --concurrency 1,2,4,... (closed loop) or --rate R (open loop)");
-    if (!rates.empty() && concs.size() > 1)
-      throw input_error({"--rate", {}, {}, ""}, "with --rate, --concurrency is one in-flight cap");
+    if (!rates.empty() && concs.size() > 1) throw input_error({"--rate", {}, {}, ""}, "with --rate, --concurrency is one in-flight cap");
     points = lg::grid(id, pairs, concs, rates);
+  }
+  for (const auto& p : points) {  // memory: every prompt of a point is built before it runs
+    const double n = static_cast<double>(so.num_prompts.value_or(so.prompts_per_concurrency * static_cast<std::size_t>(p.concurrency.value_or(100))));
+    if (n * static_cast<double>(p.isl + so.dataset.prefix_len) > static_cast<double>(std::int64_t{1} << 30))
+      throw input_error({"--isl", {}, {}, std::to_string(p.isl)}, "a point would hold more than 2^30 prompt tokens; lower --isl or the prompt count");
+  }
+
+  // pre-flight: the server answers, knows the model, and takes the prompt format
+  {
+    lg::random_options ro;
+    ro.isl = points.front().isl;
+    ro.osl = 1;
+    const lg::preflight_result pre = lg::preflight(co, lg::random_prompts(ro, 1).front());
+    if (!pre.ok) throw std::runtime_error(pre.message);
+    if (co.request.model.empty()) co.request.model = pre.model;
+    if (co.format == lg::prompt_format::automatic) co.format = pre.token_ids ? lg::prompt_format::token_ids : lg::prompt_format::text;
+    if (pre.max_model_len)
+      for (const auto& p : points)
+        if (p.isl + so.dataset.prefix_len + p.osl > *pre.max_model_len)
+          throw input_error({"--isl/--osl", {}, {}, fmt::format("{} + {}", p.isl + so.dataset.prefix_len, p.osl)},
+                            fmt::format("the request is longer than the server's context of {} tokens (max_model_len of '{}')",
+                                        *pre.max_model_len, co.request.model));
+    if (!o.quiet)
+      std::fprintf(stderr, "inferlens: %s answers%s; model '%s'%s%s; prompts as %s\n", co.url.c_str(),
+                   pre.server.empty() ? "" : (" (server: " + pre.server + ")").c_str(), co.request.model.c_str(),
+                   o.model.empty() && !o.sim ? " (from /v1/models)" : "",
+                   pre.max_model_len ? fmt::format(", context {} tokens", *pre.max_model_len).c_str() : "",
+                   co.format == lg::prompt_format::token_ids ? "token ids" : "text");
   }
 
   g_stop = false;
@@ -324,49 +500,48 @@ void run_bench(const bench_options& o) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
 
-  lg::progress_display progress(stderr, !o.quiet && lg::is_terminal(stderr));
+  lg::progress_display progress(stderr, o.quiet ? lg::progress_display::mode::off
+                                        : lg::is_terminal(stderr) ? lg::progress_display::mode::terminal
+                                                                  : lg::progress_display::mode::lines,
+                                o.progress_interval_s);
   lg::sweep_hooks hooks;
   hooks.stop = &g_stop;
   hooks.progress = &progress;
+  // the simulated server says when it cannot keep its time scale (a busy machine)
+  sim::server_counters baseline = server ? server->counters() : sim::server_counters{};
+  auto lateness = [&]() -> std::string {
+    if (!server || o.sim_time_scale <= 0) return {};
+    const sim::server_counters c = server->counters();
+    const double run = c.model_run_s - baseline.model_run_s, lost = c.model_lost_s - baseline.model_lost_s;
+    if (run < 0.5 || lost / (run + lost) < 0.05) return {};
+    return fmt::format("the simulated server cannot hold --sim-time-scale {:g} here: its model clock lost {:.0f}% to the wall "
+                       "(a busy machine), which stretches TPOT and lowers throughput; raise --sim-time-scale",
+                       o.sim_time_scale, 100 * lost / (run + lost));
+  };
+  hooks.health = lateness;
   hooks.on_point = [&](const lg::point_result& r) {
-    if (o.quiet) return;
-    const auto& p = r.summary.point;
-    std::fprintf(stderr, "inferlens: %s: %lld ok, %lld failed, %.1f out tok/s, median TTFT %s ms, median TPOT %s ms%s\n",
-                 lg::detail::point_label(r.spec).c_str(), static_cast<long long>(r.summary.completed),
-                 static_cast<long long>(r.summary.failed), p.output_throughput.value_or(0), ms_or_dash(p.ttft.median).c_str(),
-                 ms_or_dash(p.tpot.median).c_str(), r.result_file.empty() ? "" : (" -> " + r.result_file.string()).c_str());
+    if (!o.quiet) {
+      if (r.skipped) std::fprintf(stderr, "inferlens: %s: interrupted before anything was measured; not written\n", lg::detail::point_label(r.spec).c_str());
+      else std::fprintf(stderr, "inferlens: %s\n", point_line(r, o).c_str());
+      if (const std::string w = lateness(); !w.empty()) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+    }
+    if (server) baseline = server->counters();
   };
   const auto results = lg::run_sweep(so, points, hooks);
   if (server) server->stop();
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
 
-  bool per_gpu = !results.empty();
-  for (const auto& r : results) per_gpu = per_gpu && r.summary.point.tput_per_gpu.has_value();
-  if (o.format == "json") {
-    nlohmann::json out;
-    out["points"] = nlohmann::json::array();
-    for (const auto& r : results) out["points"].push_back(r.raw);
-    out["frontier"] = nlohmann::json::array();
-    for (std::size_t i : sweep_frontier(results, per_gpu)) out["frontier"].push_back(i);
-    out["frontier_y"] = per_gpu ? "tput_per_gpu" : "output_throughput";
-    std::cout << out.dump(2) << '\n';
-  } else {
-    print_points(results);
-    print_frontier(results, per_gpu);
-    if (!o.out_dir.empty()) fmt::print("\nresults in {}/ (sweep.json for `inferlens frontier`)\n", o.out_dir);
-  }
+  print_summary(results, o);
   std::cout.flush();
   std::fflush(stdout);
 
   std::string over;
   for (const auto& r : results)
     if (r.summary.failure_rate() > o.max_failure_rate)
-      over += fmt::format("{}{} ({:.1f}% failed)", over.empty() ? "" : ", ", lg::detail::point_label(r.spec),
-                          100 * r.summary.failure_rate());
-  if (g_stop) throw std::runtime_error("interrupted; the points finished so far were written");
-  if (!over.empty())
-    throw std::runtime_error(fmt::format("failure rate above --max-failure-rate {:g}: {}", o.max_failure_rate, over));
+      over += fmt::format("{}{} ({:.1f}% failed)", over.empty() ? "" : ", ", lg::detail::point_label(r.spec), 100 * r.summary.failure_rate());
+  if (g_stop) throw std::runtime_error("interrupted; the points finished so far were written (an interrupted one marked partial)");
+  if (!over.empty()) throw std::runtime_error(fmt::format("failure rate above --max-failure-rate {:g}: {}", o.max_failure_rate, over));
 }
 
 }  // namespace
@@ -381,7 +556,7 @@ void add_bench_command(CLI::App& app) {
       "--sim benchmarks the built-in simulated server on loopback.");
   const char* server = "Server";
   cmd->add_option("--url", o->url, "base URL (http://host:port, .../v1, or a full .../completions path)")->group(server);
-  cmd->add_option("--model", o->model, "model name to request")->group(server);
+  cmd->add_option("--model", o->model, "model name to request (default: the one /v1/models lists)")->group(server);
   cmd->add_option("--endpoint", o->endpoint, "completions (/v1/completions) or chat (/v1/chat/completions)")
       ->check(CLI::IsMember({"completions", "chat"}))
       ->capture_default_str()
@@ -389,13 +564,19 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--api-key", o->api_key, "Bearer token (default: $OPENAI_API_KEY)")->group(server);
   cmd->add_option("--header", o->headers, "extra request header NAME: VALUE (repeatable)")->group(server);
   cmd->add_flag("--insecure", o->insecure, "https: do not verify the server certificate")->group(server);
-  cmd->add_option("--connect-timeout", o->connect_timeout_s, "seconds for TCP connect (+ TLS); 0: none")
+  cmd->add_option("--ca-file", o->ca_file, "https: PEM certificates to trust besides the system's ($SSL_CERT_FILE, $SSL_CERT_DIR)")
+      ->group(server);
+  cmd->add_flag("--no-keep-alive", o->no_keep_alive, "a new connection per request (Connection: close)")->group(server);
+  cmd->add_option("--connect-timeout", o->connect_timeout_s, "seconds for TCP connect (+ TLS); 0: none; at most 86400")
       ->capture_default_str()
       ->group(server);
-  cmd->add_option("--first-token-timeout", o->first_token_timeout_s, "seconds from send to the first chunk; 0: none")
+  cmd->add_option("--first-token-timeout", o->first_token_timeout_s, "seconds from send to the first chunk; 0: none; at most 86400")
       ->capture_default_str()
       ->group(server);
-  cmd->add_option("--idle-timeout", o->idle_timeout_s, "seconds of silence allowed mid-stream; 0: none")
+  cmd->add_option("--idle-timeout", o->idle_timeout_s, "seconds of silence allowed mid-stream; 0: none; at most 86400")
+      ->capture_default_str()
+      ->group(server);
+  cmd->add_option("--io-threads", o->io_threads, "client I/O threads (requests dealt round-robin, the cap split evenly)")
       ->capture_default_str()
       ->group(server);
 
@@ -428,6 +609,9 @@ void add_bench_command(CLI::App& app) {
                   "inferencemax: uniform in [R*L, L] (InferenceMAX, SGLang); vllm: [L(1-R), L(1+R)] (vllm bench serve)")
       ->check(CLI::IsMember({"inferencemax", "vllm"}))
       ->group(work);
+  cmd->add_option("--random-prefix-len", o->prefix_len, "a random prefix of N tokens shared by every prompt (prefix caching)")
+      ->capture_default_str()
+      ->group(work);
   cmd->add_option("--seed", o->seed, "seed of prompts, lengths and arrivals")->capture_default_str()->group(work);
   cmd->add_option("--dataset", o->dataset, "random, jsonl:FILE (prompts) or trace:FILE (arrival, lengths)")
       ->capture_default_str()
@@ -439,7 +623,8 @@ void add_bench_command(CLI::App& app) {
       ->group(work);
   cmd->add_option("--temperature", o->temperature, "sampling temperature sent with every request")->capture_default_str()->group(work);
   cmd->add_flag("--no-ignore-eos", o->no_ignore_eos, "do not send ignore_eos (outputs may end before --osl)")->group(work);
-  cmd->add_flag("--continuous-usage", o->continuous_usage, "ask for per-chunk usage (vLLM/SGLang): exact tokens per chunk")->group(work);
+  cmd->add_flag("--continuous-usage", o->continuous_usage, "ask for per-chunk usage (vLLM/SGLang/TRT-LLM): exact tokens per chunk")
+      ->group(work);
   cmd->add_option("--extra-body", o->extra_body, "JSON object merged into every request body")->group(work);
 
   const char* metrics = "Metrics and output";
@@ -449,11 +634,18 @@ void add_bench_command(CLI::App& app) {
       ->capture_default_str()
       ->group(metrics);
   cmd->add_option("--goodput", o->goodput, "SLOs in ms, e.g. ttft:500,tpot:50 (a request is good when it meets all)")->group(metrics);
+  cmd->add_option("--percentiles", o->percentiles, "extra percentiles in each result, e.g. 50,90,99,99.9 (p90/p99/p99.9 always)")
+      ->group(metrics);
   cmd->add_option("--matrix", o->matrix, "JSON sweep matrix (InferenceMAX master-config style) instead of --isl/--osl/--concurrency")
       ->group(metrics);
-  cmd->add_option("--out", o->out_dir, "directory: results/*.json (one per point), requests/*.jsonl, sweep.json")->group(metrics);
+  cmd->add_option("--out", o->out_dir, "directory: results/*.json (one per point), requests/*.jsonl, sweep.json, run.json")->group(metrics);
+  cmd->add_flag("--overwrite", o->overwrite, "--out holds an earlier run: replace its results")->group(metrics);
+  cmd->add_flag("--append", o->append, "--out holds an earlier run: add this one beside it (a new run id)")->group(metrics);
   cmd->add_option("--format", o->format, "table or json (stdout)")
       ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str()
+      ->group(metrics);
+  cmd->add_option("--progress-interval", o->progress_interval_s, "seconds between progress lines when stderr is not a terminal")
       ->capture_default_str()
       ->group(metrics);
   cmd->add_flag("--quiet", o->quiet, "no progress or per-point lines on stderr")->group(metrics);
@@ -472,18 +664,20 @@ void add_bench_command(CLI::App& app) {
 
   const char* simg = "Simulated server (--sim)";
   cmd->add_flag("--sim", o->sim, "start the simulated server in this process on 127.0.0.1 and benchmark it")->group(simg);
+  cmd->add_option("--sim-personality", o->sim_personality, "whose framing and behaviour: vllm, sglang, llama.cpp, tgi or trt")
+      ->capture_default_str()
+      ->group(simg);
   cmd->add_option("--sim-time-scale", o->sim_time_scale, "wall seconds per model second (0.05: 20x faster than real time)")
       ->capture_default_str()
       ->group(simg);
-  cmd->add_flag("--sim-wall-time", o->sim_wall_time,
-                "report what the wall clock measured instead of converting to the model's time")
+  cmd->add_flag("--sim-wall-time", o->sim_wall_time, "report what the wall clock measured instead of converting to the model's time")
       ->group(simg);
-  cmd->add_option("--sim-tokens-per-chunk", o->sim_tokens_per_chunk, "tokens per SSE event after the first")
+  cmd->add_option("--sim-tokens-per-chunk", o->sim_tokens_per_chunk, "tokens per SSE event after the first (0: the personality's)")
       ->capture_default_str()
       ->group(simg);
   cmd->add_option("--sim-fault", o->sim_faults,
                   "KIND=P: inject a fault into a fraction P of requests (http_error, reset, truncate, malformed_sse,\n"
-                  "error_event, stall, slow_write); repeatable")
+                  "error_event, stall, slow_write, invalid_utf8); repeatable")
       ->group(simg);
   cmd->add_option("--sim-seed", o->sim_seed, "seed of the server's EOS and fault draws")->capture_default_str()->group(simg);
   cmd->callback([o] { run_bench(*o); });

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <inferlens/error.hpp>
 #include <inferlens/sim/server.hpp>
 
 #include "commands.hpp"
@@ -38,6 +40,7 @@ struct serve_sim_options {
   double eos_probability = sim::step_model{}.eos_probability_per_token;
   double slow_write_delay_ms = sim::fault_options{}.slow_write_delay_s * 1e3;
   bool truncate_at_boundary = false;
+  std::string personality = "vllm";
 };
 
 void add_fault(CLI::App* cmd, const std::string& name, sim::fault_rule& rule, const std::string& what) {
@@ -81,6 +84,16 @@ void wait_for_signal(const sigset_t& signals, double duration_s) {
 }
 
 void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
+  // CLI11's range checks let NaN through (every comparison with it is false)
+  const std::pair<double, const char*> finite[] = {
+      {o.server.time_scale, "--time-scale"},           {o.duration_s, "--duration"},
+      {o.decode_base_ms, "--decode-base-ms"},          {o.decode_per_seq_ms, "--decode-per-seq-ms"},
+      {o.kv_read_ns_per_token, "--kv-read-ns-per-token"}, {o.prefill_us_per_token, "--prefill-us-per-token"},
+      {o.eos_probability, "--eos-probability"},        {o.slow_write_delay_ms, "--slow-write-delay-ms"},
+      {o.server.faults.stall_s, "--stall-s"},          {o.server.idle_timeout_s, "--idle-timeout"},
+      {o.server.header_timeout_s, "--header-timeout"}};
+  for (const auto& [v, name] : finite)
+    if (!std::isfinite(v) || v > 1e9) throw input_error({name, {}, {}, std::to_string(v)}, "expected a finite number");
   // --fast starts from the benchmark shape; explicit model options still apply on top of it.
   sim::step_model m = o.fast ? sim::step_model::fast() : sim::step_model{};
   const auto given = [&](const char* name) { return !o.fast || cmd.get_option(name)->count() > 0; };
@@ -97,6 +110,7 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
   o.server.faults.slow_write_delay_s = o.slow_write_delay_ms * 1e-3;
   o.server.faults.truncate_mid_event = !o.truncate_at_boundary;
   o.server.record_traces = false;  // nobody reads them here; a long run would only grow
+  o.server.personality = *sim::parse_personality(o.personality);
 
   raise_file_limit();
   sigset_t signals;
@@ -110,13 +124,24 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
   server.start();
   std::fprintf(stdout, "listening on %s\n", server.base_url().c_str());
   std::fflush(stdout);
+  if (!server.loopback_only())
+    std::fputs(fmt::format("serve-sim: warning: listening on {} is reachable from other machines{}; use --host 127.0.0.1 "
+                           "(or ::1) to keep it on this one\n",
+                           server.address(), o.server.api_key.empty() ? " and asks for no API key" : "")
+                   .c_str(),
+               stderr);
   std::fputs(fmt::format("serve-sim: model '{}', step {:.3g} ms + {:.3g} ms/seq + {:.3g} ns/KV token, "
                          "prefill {:.3g} us/token, batch <= {}, KV {} tokens, budget {} tokens/step, "
-                         "EOS p = {}, {} token(s)/chunk, time scale {}{}\n",
+                         "EOS p = {}, {} token(s)/chunk, time scale {}{}; personality {}, idle timeout {} s, header "
+                         "timeout {} s, at most {} connections\n",
                          o.server.model_name, m.decode_base_s * 1e3, m.decode_per_seq_s * 1e3,
                          m.kv_read_s_per_token * 1e9, m.prefill_s_per_token * 1e6, m.max_batch,
                          m.kv_capacity_tokens, m.prefill_token_budget, m.eos_probability_per_token,
-                         o.server.tokens_per_chunk, o.server.time_scale, o.fast ? " (fast preset)" : "")
+                         o.server.tokens_per_chunk > 0 ? std::to_string(o.server.tokens_per_chunk)
+                                                       : std::to_string(sim::traits_of(o.server.personality).tokens_per_delta),
+                         o.server.time_scale, o.fast ? " (fast preset)" : "", sim::to_string(o.server.personality),
+                         o.server.idle_timeout_s, o.server.header_timeout_s,
+                         o.server.max_connections ? std::to_string(o.server.max_connections) : std::string("fd-limit"))
                  .c_str(),
              stderr);
 
@@ -126,8 +151,9 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
 
   const sim::server_counters c = server.counters();
   std::fputs(fmt::format("serve-sim: {} connections, {} requests ({} generation, {} completed), {} tokens, "
-                         "{} faults injected\n",
-                         c.connections, c.requests, c.generation_requests, c.completed, c.tokens, c.faults)
+                         "{} faults injected, {} connections timed out, {} refused and {} evicted at the cap\n",
+                         c.connections, c.requests, c.generation_requests, c.completed, c.tokens, c.faults, c.timed_out,
+                         c.refused, c.evicted)
                  .c_str(),
              stderr);
 }
@@ -144,15 +170,27 @@ void add_serve_sim_command(CLI::App& app) {
       "and runs until SIGINT/SIGTERM or --duration. See docs/simulator.md.");
 
   sim::server_options& s = o->server;
-  cmd->add_option("--host", s.host, "address to listen on (keep it on loopback)")->capture_default_str();
+  cmd->add_option("--host", s.host, "address (IPv4, IPv6) or host name to listen on; keep it on loopback")->capture_default_str();
+  cmd->add_option("--personality", o->personality, "reproduce vllm, sglang, llama.cpp, tgi or trt (framing, parameters, connections)")
+      ->check(CLI::IsMember({"vllm", "sglang", "llama.cpp", "tgi", "trt"}))
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", s.idle_timeout_s, "close a connection waiting this many seconds for a request (0: never)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", s.header_timeout_s, "seconds a request may take to arrive once it began (0: no limit)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", s.max_connections,
+                  "connections open at once; at the cap the longest-idle one is closed, else 503 (0: the fd limit - 64)")
+      ->capture_default_str();
   cmd->add_option("--port", s.port, "port to listen on; 0 picks a free one (read it from the first line)")
       ->capture_default_str();
   cmd->add_option("--model", s.model_name, "model name served; requests naming another model get 404")
       ->capture_default_str();
   cmd->add_option("--api-key", s.api_key, "require `Authorization: Bearer KEY` on /v1/* (default: no check)");
   cmd->add_option("--tokens-per-chunk", s.tokens_per_chunk,
-                  "tokens per SSE event after the first one (>1 imitates vLLM's --stream-interval)")
-      ->check(CLI::PositiveNumber)
+                  "tokens per SSE event after the first one (>1 imitates vLLM's --stream-interval; 0: the personality's)")
+      ->check(CLI::Range(0, 10000))
       ->capture_default_str();
   cmd->add_option("--time-scale", s.time_scale,
                   "wall seconds per model second: 0.1 runs 10x faster than the model says, 0 never waits")
@@ -251,6 +289,7 @@ void add_serve_sim_command(CLI::App& app) {
       ->capture_default_str()
       ->group("Faults");
   add_fault(cmd, "slow-write", f.slow_write, "every write of the response split into delayed pieces");
+  add_fault(cmd, "invalid-utf8", f.invalid_utf8, "chunk ids and error messages with bytes that are not UTF-8");
   cmd->add_option("--slow-write-pieces", f.slow_write_pieces, "pieces per write")
       ->check(CLI::PositiveNumber)
       ->capture_default_str()

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <inferlens/io.hpp>
+#include <inferlens/load.hpp>
 #include <inferlens/loadgen/metrics.hpp>
 #include <inferlens/loadgen/output.hpp>
 #include <inferlens/loadgen/protocol.hpp>
@@ -485,7 +485,7 @@ TEST_SUITE("loadgen.output") {
     CHECK(j["output_lens"] == nlohmann::json::array({4, 3, 1, 0}));
     CHECK(j.contains("mean_client_queue_time_ms"));
     CHECK(j.contains("p99_e2el_including_client_queue_ms"));
-    const auto back = inferlens::parse_results(j.dump(), "point.json");
+    const auto back = inferlens::parse(j.dump(), "point.json").points();
     REQUIRE(back.size() == 1);
     CHECK(*back[0].ttft.median == doctest::Approx(*s.point.ttft.median));
     CHECK(*back[0].tput_per_gpu == doctest::Approx(420.0));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -845,4 +846,203 @@ TEST_CASE("sim server: a client that stops reading pauses its stream; stop() clo
   CHECK(after.ec);
   CHECK_FALSE(after.timed_out);
   CHECK(server.counters().internal_errors == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Personalities: each real server's framing
+
+namespace {
+
+sim::server_options personality_options(sim::personality p) {
+  auto o = quick_options();
+  o.personality = p;
+  return o;
+}
+
+json with_continuous(json body) {
+  body["stream_options"]["continuous_usage_stats"] = true;
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("sim personalities: vLLM honours continuous_usage_stats with a running total on every chunk") {
+  sim::server server(personality_options(sim::personality::vllm));
+  server.start();
+  test_client client(server.port());
+  const auto events = client.post("/v1/completions", with_continuous(completion_request(4))).events();
+  REQUIRE(events.size() == 6);  // 4 tokens, usage, [DONE]
+  for (int i = 0; i < 4; ++i) CHECK(json::parse(events[static_cast<std::size_t>(i)].data)["usage"]["completion_tokens"] == i + 1);
+  CHECK(json::parse(events[4].data)["choices"].empty());
+}
+
+TEST_CASE("sim personalities: llama.cpp") {
+  auto o = personality_options(sim::personality::llama_cpp);
+  o.model.max_model_len_tokens = 64;  // its default output length is the context left
+  sim::server server(o);
+  server.start();
+  {
+    // completions: the finish chunk carries choices, usage and timings, with or without include_usage
+    test_client client(server.port());
+    json body = completion_request(20);
+    body.erase("stream_options");
+    body["model"] = "whatever-name";  // llama.cpp serves one model whatever the request says
+    client.send(http::verb::post, "/v1/completions", body.dump());
+    const reply r = client.read();
+    REQUIRE(r.status == 200);
+    const auto events = r.events();
+    REQUIRE(events.size() >= 3);
+    const json last = json::parse(events[events.size() - 2].data);
+    CHECK(last["choices"][0]["text"] == "");
+    CHECK(last["choices"][0]["finish_reason"] == "length");
+    CHECK(last["usage"]["completion_tokens"] == 20);
+    CHECK(last["timings"]["predicted_n"] == 20);
+    CHECK(events.back().data == "[DONE]");
+    // a token that ends inside a character waits for the next: some deltas carry two
+    int content = 0;
+    for (std::size_t i = 0; i + 2 < events.size(); ++i) ++content;
+    CHECK(content < 20);
+    // it says keep-alive, then closes: the next request on this connection gets nothing
+    client.send(http::verb::post, "/v1/completions", body.dump());
+    const reply again = client.read(5s);
+    CHECK(again.status == 0);
+  }
+  {
+    // chat: a role prelude with content null in the first write; usage only with include_usage
+    test_client client(server.port());
+    json body = chat_request(6);
+    body.erase("max_completion_tokens");  // llama.cpp reads max_tokens only
+    body["max_tokens"] = 6;
+    const auto events = client.post("/v1/chat/completions", body).events();
+    const json role = json::parse(events[0].data);
+    CHECK(role["choices"][0]["delta"] == json{{"role", "assistant"}, {"content", nullptr}});
+    const json usage = json::parse(events[events.size() - 2].data);
+    CHECK(usage["choices"].empty());
+    CHECK(usage["usage"]["completion_tokens"] == 6);
+  }
+  {
+    test_client client(server.port());
+    const json body = chat_request(6);  // max_completion_tokens alone: ignored, llama.cpp uses its own default
+    const auto t0 = server.traces().size();
+    client.post("/v1/chat/completions", body);
+    const auto traces = server.traces();
+    REQUIRE(traces.size() == t0 + 1);
+    CHECK(traces.back().requested_tokens == 64 - traces.back().prompt_tokens);
+  }
+}
+
+TEST_CASE("sim personalities: TGI sends no usage, no [DONE], an empty id and the role in every delta; ignores ignore_eos") {
+  auto o = personality_options(sim::personality::tgi);
+  o.model.eos_probability_per_token = 1.0;  // every request ends at its first token, as ignore_eos is not honoured
+  sim::server server(o);
+  server.start();
+  test_client client(server.port());
+  const reply r = client.post("/v1/chat/completions", chat_request(8));
+  const auto events = r.events();
+  REQUIRE(events.size() == 1);  // EOS: one chunk without text, finish_reason stop; nothing after it
+  const json j = json::parse(events[0].data);
+  CHECK(j["id"] == "");
+  CHECK(j["choices"][0]["delta"] == json{{"role", "assistant"}, {"content", ""}});
+  CHECK(j["choices"][0]["finish_reason"] == "stop");
+  CHECK_FALSE(j.contains("usage"));
+  CHECK(r.body.find("[DONE]") == std::string::npos);
+}
+
+TEST_CASE("sim personalities: TensorRT-LLM's role-only prelude, three tokens a delta, a space after the JSON; SGLang's usage null") {
+  {
+    sim::server server(personality_options(sim::personality::trt));
+    server.start();
+    test_client client(server.port());
+    const reply r = client.post("/v1/chat/completions", chat_request(7));
+    const auto events = r.events();
+    CHECK(json::parse(events[0].data)["choices"][0]["delta"] == json{{"role", "assistant"}});
+    CHECK(r.body.find("} \n\n") != std::string::npos);
+    REQUIRE(events.size() == 6);  // prelude, 1 + 3 + 3 tokens, usage, [DONE]
+    CHECK(json::parse(events[2].data)["choices"][0]["delta"]["content"].get<std::string>().size() > 6);
+  }
+  {
+    sim::server server(personality_options(sim::personality::sglang));
+    server.start();
+    test_client client(server.port());
+    const auto events = client.post("/v1/completions", completion_request(3)).events();
+    const json j = json::parse(events[0].data);
+    CHECK(j["usage"].is_null());
+    CHECK(j["id"].get<std::string>().find("cmpl-") == std::string::npos);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection handling: idle and header timeouts, the cap, host names and IPv6
+
+namespace {
+// Reads until the server closes the connection (or 20 s pass): whether it closed.
+bool closed_by_server(tcp::socket& s) {
+  s.non_blocking(true);
+  char buf[256];
+  const auto deadline = sim_clock::now() + 20s;
+  while (sim_clock::now() < deadline) {
+    beast::error_code ec;
+    s.read_some(asio::buffer(buf), ec);
+    if (ec == asio::error::eof || ec == asio::error::connection_reset) return true;
+    if (ec && ec != asio::error::would_block) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("sim server: idle and header timeouts close connections; the cap evicts the longest-idle one") {
+  auto o = quick_options();
+  o.idle_timeout_s = 0.2;
+  o.header_timeout_s = 0.2;
+  sim::server server(o);
+  server.start();
+  asio::io_context io;
+  const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), server.port());
+  tcp::socket idle(io), slow(io);
+  idle.connect(ep);
+  slow.connect(ep);
+  asio::write(slow, asio::buffer(std::string_view("POST /v1/completions HTTP/1.1\r\nHost: x\r\n")));  // and no more
+  CHECK(closed_by_server(idle));
+  CHECK(closed_by_server(slow));
+  CHECK(server.counters().timed_out == 2);
+
+  auto capped = quick_options();
+  capped.max_connections = 2;
+  capped.idle_timeout_s = 0;
+  sim::server small(capped);
+  small.start();
+  const tcp::endpoint sep(asio::ip::make_address("127.0.0.1"), small.port());
+  tcp::socket a(io), b(io);
+  a.connect(sep);
+  b.connect(sep);
+  test_client c(small.port());  // a third: an idle one makes room
+  const reply r = c.request(http::verb::get, "/health");
+  CHECK(r.status == 200);
+  CHECK(small.counters().evicted == 1);
+  CHECK(small.counters().refused == 0);
+}
+
+TEST_CASE("sim server: host names and IPv6, URLs in brackets") {
+  auto o = quick_options();
+  o.host = "localhost";
+  sim::server by_name(o);
+  by_name.start();
+  CHECK(by_name.loopback_only());
+  CHECK(by_name.base_url().rfind("http://127.0.0.1:", 0) == 0);
+  o.host = "::1";
+  bool v6 = true;
+  try {
+    sim::server ipv6(o);
+    ipv6.start();
+    CHECK(ipv6.base_url() == "http://[::1]:" + std::to_string(ipv6.port()));
+    CHECK(ipv6.loopback_only());
+  } catch (const std::exception&) {
+    v6 = false;  // no IPv6 on this machine
+  }
+  MESSAGE("IPv6 loopback ", std::string(v6 ? "tested" : "not available"));
+  o.host = "0.0.0.0";
+  sim::server any(o);
+  CHECK_FALSE(any.loopback_only());
+  CHECK(any.base_url().rfind("http://127.0.0.1:", 0) == 0);
 }

@@ -237,6 +237,16 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
 }
 }  // namespace detail
 
+/// True when `s` is valid UTF-8.
+inline bool is_valid_utf8(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = detail::utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 /// Keeps text that came from the server storable: cuts it to at most `max_bytes` at a character
 /// boundary and replaces invalid UTF-8 with U+FFFD. Returns whether anything was invalid.
 inline bool store_text(std::string& out, std::string_view in, std::size_t max_bytes = std::string::npos) {

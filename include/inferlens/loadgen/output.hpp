@@ -27,7 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inferlens/error.hpp"
-#include "inferlens/io.hpp"  // to_vllm_client_json, to_json(benchmark_point): the core's JSON hooks
+#include "inferlens/json.hpp"  // to_vllm_client_json, to_json(benchmark_point): the core's JSON hooks
 #include "inferlens/loadgen/metrics.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/stats.hpp"
