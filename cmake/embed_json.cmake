@@ -27,3 +27,11 @@ inline constexpr std::string_view ${NAME} = R\"inferlens_json(${content})inferle
 }  // namespace detail
 INFERLENS_END_NAMESPACE
 ")
+if(DEFINED COMPARE)
+  file(READ "${OUT}" generated)
+  file(READ "${COMPARE}" committed)
+  if(NOT generated STREQUAL committed)
+    message(FATAL_ERROR "${COMPARE} does not match ${IN}: regenerate it with\n"
+            "  cmake -DIN=${IN} -DOUT=${COMPARE} -DNAME=${NAME} -P cmake/embed_json.cmake")
+  endif()
+endif()

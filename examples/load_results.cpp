@@ -1,4 +1,5 @@
-// Load result files (any supported format, files or directories) and summarise what is there.
+// Load result files of any harness (files or directories) and say what is there: per file its
+// format and rows (or why it was skipped), per system its points and best throughput per GPU.
 //   load_results PATH...
 #include <cstdio>
 #include <filesystem>
@@ -12,23 +13,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: load_results FILE_OR_DIR...\n");
     return 2;
   }
-  std::vector<std::filesystem::path> inputs(argv + 1, argv + argc);
-  // Lenient: a bad file is reported and the rest still loads.
-  const inferlens::load_report report = inferlens::load_results(inputs, /*lenient=*/true);
-  for (const auto& e : report.errors) fmt::print(stderr, "skipped: {}\n", e.what());
+  const std::vector<std::filesystem::path> inputs(argv + 1, argv + argc);
+  inferlens::load_options options;
+  options.lenient = true;  // a bad file is reported and the rest still loads
+  const inferlens::result_table table = inferlens::load(inputs, options);
+  for (const auto& f : table.files())
+    fmt::print("{}: {}\n", f.path, f.error.empty() ? fmt::format("{} rows ({})", f.rows, f.format) : "skipped: " + f.error);
+  fmt::print("{} points from {} files\n", table.size(), table.files().size());
 
-  const inferlens::result_table table(report.points);
-  fmt::print("{} points from {} files\n", table.size(), report.files_read);
-
-  // One line per system: how many points, and its best throughput per GPU.
-  const auto* hw = inferlens::find_column("accelerator");
-  const auto* fw = inferlens::find_column("framework");
-  const inferlens::column* by[] = {hw, fw};
-  for (const auto& g : table.group_by(by)) {
+  for (const auto& g : table.groups({inferlens::cols::accelerator, inferlens::cols::framework})) {
     double best = 0;
-    for (std::size_t r : g.rows) best = std::max(best, table[r].tput_per_gpu.value_or(0.0));
-    fmt::print("{:>10} {:<14} {:>4} points, best {:.1f} tok/s/GPU\n", inferlens::to_string(g.key[0]),
-               inferlens::to_string(g.key[1]), g.rows.size(), best);
+    for (const auto row : g.rows) best = std::max(best, row.value(inferlens::cols::tput_per_gpu).value_or(0.0));
+    fmt::print("{:>10} {:<14} {:>4} points, best {:.1f} tok/s/GPU\n", inferlens::to_string(g.key[0]), inferlens::to_string(g.key[1]),
+               g.rows.size(), best);
   }
-  return report.points.empty() ? 1 : 0;
+  return table.empty() ? 1 : 0;
 }

@@ -1,11 +1,8 @@
-// `inferlens frontier`: the Pareto frontier per system, with interpolated values at chosen x.
-#include <algorithm>
+// `inferlens frontier`: the Pareto frontier per system, with values interpolated along it at
+// chosen x. Parses options, calls result_table::frontiers, prints.
 #include <cmath>
-#include <limits>
-#include <cstdio>
-#include <functional>
 #include <iostream>
-#include <set>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,11 +10,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <inferlens/curves.hpp>
-#include <inferlens/economics.hpp>
-#include <inferlens/io.hpp>
-#include <inferlens/pareto.hpp>
-#include <inferlens/table.hpp>
+#include <inferlens/format.hpp>
+#include <inferlens/frontier.hpp>
+#include <inferlens/json.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -27,33 +22,24 @@ namespace inferlens::cli {
 namespace {
 
 struct frontier_options {
-  std::vector<std::string> inputs;
+  input_options in;
   std::string x = "median_intvty", y = "tput_per_gpu";
-  std::string x_sense, y_sense;  // empty: from the column (latencies minimised, the rest maximised)
-  std::string group_by = fmt::format("{}", fmt::join(default_group_columns, ","));
+  std::string x_sense, y_sense;
+  std::string group_by;
   std::string at;
-  std::vector<std::string> filters;
   std::string format = "table";
   std::string interpolation = "steffen";
-  bool latest = false, lenient = false;
 };
 
-sense parse_sense(const std::string& s, const column& c) {
-  if (s.empty()) return c.unit == "s" ? sense::minimize : sense::maximize;
+std::optional<sense> sense_option(const std::string& s, std::string_view option) {
+  if (s.empty()) return std::nullopt;
   if (s == "max" || s == "maximize") return sense::maximize;
   if (s == "min" || s == "minimize") return sense::minimize;
-  throw input_error({"--x-sense/--y-sense", std::nullopt, std::nullopt, s}, "expected max or min");
-}
-
-const column& numeric_column(const std::string& name, const char* option) {
-  const column* c = find_column(name);
-  if (!c) throw input_error({option, std::nullopt, std::nullopt, name}, "unknown column (see docs/metrics.md)");
-  if (c->type == column_type::text) throw input_error({option, std::nullopt, std::nullopt, name}, "not a numeric column");
-  return *c;
+  option_error(option, s, "expected max or min");
 }
 
 // "tp4", "tp8 ep8 dpa", "1P tp4 + 2D tp8"
-std::string parallelism_label(const benchmark_point& p) {
+std::string parallelism(const benchmark_point& p) {
   auto side = [](const worker_pool& w, const char* role) {
     std::string s = fmt::format("{}{}", w.num_workers.value_or(1), role);
     if (w.tp) s += fmt::format(" tp{}", *w.tp);
@@ -69,205 +55,142 @@ std::string parallelism_label(const benchmark_point& p) {
   return s.empty() ? "-" : s;
 }
 
-nlohmann::json cell_json(const cell& c) {
-  struct visitor {
-    nlohmann::json operator()(std::monostate) const { return nullptr; }
-    nlohmann::json operator()(const std::string& s) const { return s; }
-    nlohmann::json operator()(std::int64_t i) const { return i; }
-    nlohmann::json operator()(double d) const { return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(to_string(d)); }
-    nlohmann::json operator()(bool b) const { return b; }
-  };
-  return std::visit(visitor{}, c);
+// What a user can do about a skip reason.
+std::string hint(const std::string& reason) {
+  if (reason.starts_with("no GPU count")) return ": give --gpus N, or --set tp=N";
+  if (reason.starts_with("no median_tpot") || reason.find("(interactivity is 1 / TPOT)") != std::string::npos)
+    return ": this format has no TPOT; see docs/formats.md";
+  if (reason.starts_with("no preset") || reason.find("preset") != std::string::npos) return ": give --cost USD_PER_GPU_HOUR --power KW_PER_GPU";
+  return "";
 }
 
-std::string number(double v) { return fmt::format("{:.6g}", v); }
+void print_summary(const result_table& t, const frontier_set& set) {
+  std::size_t files = 0;
+  for (const auto& f : t.files()) files += f.error.empty() ? 1 : 0;
+  std::size_t skipped = 0;
+  for (const auto& s : set.skipped()) skipped += s.rows;
+  fmt::print("{} rows from {} files; {} systems; {} rows on frontiers; {} rows on none\n", set.rows(), files, set.size(),
+             set.rows_on_frontiers(), skipped);
+  for (const auto& s : set.skipped())
+    fmt::print("  {} rows: {}{}{}\n", s.rows, s.reason, hint(s.reason),
+               s.sources.empty() ? "" : fmt::format(" (e.g. {})", s.sources.front()));
+}
 
-// A plotted quantity: a registry column, or an economic figure computed with the group's constants.
-struct axis {
-  std::string name;
-  std::function<std::optional<double>(const benchmark_point&)> value;
-};
+std::string images_note(const system_frontier& s) {
+  const std::vector<std::string> images = s.rows().distinct(cols::image);
+  if (images.size() < 2) return {};
+  return fmt::format("  pools {} engine images ({}); --latest keeps the latest run of each configuration, --group-by ...,image splits them\n",
+                     images.size(), fmt::join(images, ", "));
+}
 
-struct at_value {
-  double x;
-  std::optional<double> y;
-  std::optional<throughput_economics> economics;  // from the interpolated total throughput
-};
-
-struct group_result {
-  group_frontier f;
-  std::vector<at_value> at;
-  std::optional<economics_inputs> economics;  // constants of the group's accelerator, when known
-};
-
-void print_table(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
-                 const std::vector<const column*>& by) {
-  if (!by.empty()) {
-    std::string header;
-    for (const column* c : by) header += (header.empty() ? "" : " | ") + std::string(c->name);
-    fmt::print("groups by: {}\n", header);
-  }
-  for (const auto& g : groups) {
-    fmt::print("\n{}  ({} points, {} on the frontier)\n", group_label(g.f.key), g.f.rows.size(), g.f.frontier.size());
-    if (g.f.frontier.empty()) {
-      fmt::print("  no point has both {} and {}\n", x.name, y.name);
+void print_table(const frontier_set& set, const std::vector<double>& at, bool economics) {
+  const column_id x = set.spec().x, y = set.spec().y;
+  fmt::print("x = {}, y = {}", header(x), header(y));
+  if (!at.empty()) fmt::print("; systems ranked by y at {} {}", quantity(x, at.front(), 4), info(x).unit);
+  fmt::print("\n");
+  std::size_t rank = 0;
+  std::vector<const system_frontier*> order;
+  if (!at.empty()) order = set.ranked_at(at.front());
+  else
+    for (const auto& s : set) order.push_back(&s);
+  for (const system_frontier* s : order) {
+    fmt::print("\n{}. {}  ({} points, {} on the frontier", ++rank, s->name(), s->rows().size(), s->points().size());
+    if (const auto r = s->x_range()) fmt::print("; x {} to {}", quantity(x, r->first, 3), quantity(x, r->second, 3));
+    fmt::print(")\n");
+    fmt::print("{}", images_note(*s));
+    if (s->empty()) {
+      for (const auto& k : s->skipped()) fmt::print("  {} rows: {}{}\n", k.rows, k.reason, hint(k.reason));
       continue;
     }
-    fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", x.name, y.name, "conc", "gpus", "parallelism");
-    for (std::size_t r : g.f.frontier) {
-      const auto& p = t[r];
-      fmt::print("  {:>14} {:>14} {:>6} {:>5}  {}\n", number(*x.value(p)), number(*y.value(p)),
+    fmt::print("  {:>16} {:>16} {:>6} {:>5}  {}\n", name_of(x), name_of(y), "conc", "gpus", "parallelism");
+    const auto xs = s->curve().xs(), ys = s->curve().ys();
+    for (std::size_t i = 0; i < s->points().size(); ++i) {
+      const benchmark_point& p = s->points()[i];
+      fmt::print("  {:>16} {:>16} {:>6} {:>5}  {}\n", quantity(x, xs[i], 4), quantity(y, ys[i], 4),
                  p.concurrency ? std::to_string(*p.concurrency) : "-", p.num_gpus ? std::to_string(*p.num_gpus) : "-",
-                 parallelism_label(p));
+                 parallelism(p));
     }
-    if (g.economics && !g.at.empty())
-      fmt::print("  economics: {} $/GPU-hour ({}), {} kW/GPU ({})\n", number(g.economics->usd_per_gpu_hour),
-                 g.economics->cost_label, number(g.economics->kw_per_gpu), g.economics->power_label);
-    for (const auto& a : g.at) {
-      fmt::print("  at {} = {}: {} = {}", x.name, number(a.x), y.name,
-                 a.y ? number(*a.y) : std::string("none (outside the frontier's range)"));
-      if (a.economics && a.economics->usd_per_mtok && a.economics->tok_per_s_per_mw && a.economics->j_per_token)
-        fmt::print("; {} $/Mtok, {} tok/s/MW, {} J/token", number(*a.economics->usd_per_mtok),
-                   number(*a.economics->tok_per_s_per_mw), number(*a.economics->j_per_token));
+    for (double v : at) {
+      const auto op = s->at(v);
+      if (!op) {
+        fmt::print("  at {}: outside the frontier's range\n", quantity(x, v, 4));
+        continue;
+      }
+      fmt::print("  at {}: {}", quantity(x, v, 4), quantity(y, op->y, 4));
+      if (y != cols::tput_per_gpu && !std::isnan(op->tput_per_gpu)) fmt::print(", {} total", quantity(cols::tput_per_gpu, op->tput_per_gpu));
+      if (economics) {
+        if (op->priced())
+          fmt::print("; {}, {}, {} ({} at {})", quantity(cols::usd_per_mtok, op->usd_per_mtok, 4),
+                     quantity(cols::tok_per_s_per_mw, op->tok_per_s_per_mw), quantity(cols::j_per_token, op->j_per_token),
+                     quantity(op->price->usd_per_gpu_hour, "$/GPU-h", 4), quantity(op->price->kw_per_gpu, "kW/GPU", 3));
+        else
+          fmt::print("; not priced: {}", op->unpriced_reason);
+      }
       fmt::print("\n");
     }
   }
 }
 
-void print_json(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
-                const std::vector<const column*>& by) {
-  nlohmann::json out;
-  out["x"] = x.name;
-  out["y"] = y.name;
-  out["groups"] = nlohmann::json::array();
-  for (const auto& g : groups) {
-    nlohmann::json j;
-    j["key"] = nlohmann::json::object();
-    for (std::size_t i = 0; i < by.size(); ++i) j["key"][std::string(by[i]->name)] = cell_json(g.f.key[i]);
-    j["points"] = g.f.rows.size();
-    j["frontier"] = nlohmann::json::array();
-    for (std::size_t r : g.f.frontier) {
-      nlohmann::json row;
-      to_json(row, t[r]);
-      j["frontier"].push_back({{"x", *x.value(t[r])}, {"y", *y.value(t[r])}, {"row", std::move(row)}});
-    }
-    if (g.economics) j["economics"] = *g.economics;
-    j["at"] = nlohmann::json::array();
-    auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-    for (const auto& a : g.at) {
-      nlohmann::json e = {{"x", a.x}, {"y", opt(a.y)}};
-      if (g.economics) {
-        e["tput_per_gpu"] = opt(a.economics ? std::optional<double>(a.economics->tput_per_gpu) : std::nullopt);
-        e["usd_per_mtok"] = opt(a.economics ? a.economics->usd_per_mtok : std::nullopt);
-        e["tok_per_s_per_mw"] = opt(a.economics ? a.economics->tok_per_s_per_mw : std::nullopt);
-        e["j_per_token"] = opt(a.economics ? a.economics->j_per_token : std::nullopt);
-      }
-      j["at"].push_back(std::move(e));
-    }
-    out["groups"].push_back(std::move(j));
-  }
-  std::cout << out.dump(2) << '\n';
-}
-
-// One CSV row per frontier point and per --at value: kind,key...,x,y,conc,num_gpus,parallelism,source
-void print_csv(const std::vector<group_result>& groups, const result_table& t, const axis& x, const axis& y,
-               const std::vector<const column*>& by) {
-  auto quote = [](std::string s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+void print_csv(const frontier_set& set, const std::vector<double>& at) {
+  const column_id x = set.spec().x, y = set.spec().y;
+  std::vector<std::string> head{"kind", "system"};
+  for (column_id c : set.spec().group_by) head.emplace_back(name_of(c));
+  for (std::string h : {std::string(name_of(x)), std::string(name_of(y)), std::string("concurrency"), std::string("num_gpus"),
+                        std::string("parallelism"), std::string("usd_per_mtok"), std::string("tok_per_s_per_mw"), std::string("source"),
+                        std::string("source_row")})
+    head.push_back(std::move(h));
+  const auto field = [](const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
     std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
   };
-  std::string header = "kind";
-  for (const column* c : by) header += "," + std::string(c->name);
-  header += fmt::format(",{},{},conc,num_gpus,parallelism,source\n", x.name, y.name);
-  std::cout << header;
-  for (const auto& g : groups) {
-    std::string key;
-    for (const auto& c : g.f.key) key += "," + quote(to_string(c));
-    for (std::size_t r : g.f.frontier) {
-      const auto& p = t[r];
-      std::cout << "frontier" << key << ',' << to_string(*x.value(p)) << ',' << to_string(*y.value(p)) << ','
-                << to_string(detail::to_cell(p.concurrency)) << ',' << to_string(detail::to_cell(p.num_gpus)) << ','
-                << quote(parallelism_label(p)) << ',' << quote(p.source) << '\n';
+  fmt::print("{}\n", fmt::join(head, ","));
+  const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
+  for (const system_frontier& s : set) {
+    std::string key = field(s.name());
+    for (const cell& c : s.key().values()) key += "," + field(to_string(c));
+    for (std::size_t i = 0; i < s.points().size(); ++i) {
+      const benchmark_point& p = s.points()[i];
+      fmt::print("frontier,{},{},{},{},{},{},,,{},{}\n", key, num(s.curve().xs()[i]), num(s.curve().ys()[i]),
+                 p.concurrency ? std::to_string(*p.concurrency) : "", p.num_gpus ? std::to_string(*p.num_gpus) : "",
+                 field(parallelism(p)), field(p.source), p.source_row ? std::to_string(*p.source_row) : "");
     }
-    for (const auto& a : g.at)
-      std::cout << "at" << key << ',' << to_string(a.x) << ',' << (a.y ? to_string(*a.y) : "") << ",,,,\n";
+    for (double v : at)
+      if (const auto op = s.at(v))
+        fmt::print("at,{},{},{},,,,{},{},,\n", key, num(v), num(op->y), num(op->usd_per_mtok), num(op->tok_per_s_per_mw));
   }
 }
 
-void run_frontier(const frontier_options& o, const economics_cli_options& econ) {
-  const column& x_column = numeric_column(o.x, "--x");
-  const axis x{std::string(x_column.name), [&x_column](const benchmark_point& p) { return numeric(p, x_column); }};
-  const sense sx = parse_sense(o.x_sense, x_column);
-
-  // --y: a registry column, or an economic figure (cost, tokens per MW, J/token) that needs the
-  // accelerator's $/GPU-hour and kW/GPU.
-  economics_resolver economics_of_accelerator(econ);
-  const economic_column* economic_y = find_economic_column(o.y);
-  const column* y_column = economic_y ? nullptr : &numeric_column(o.y, "--y");
-  axis y;
-  sense sy = sense::maximize;
-  if (economic_y) {
-    y = {std::string(economic_y->name), [&](const benchmark_point& p) {
-           return economic_y->of(p, economics_of_accelerator(p.accelerator));
-         }};
-    sy = o.y_sense.empty() ? economic_y->better : parse_sense(o.y_sense, *find_column("tput_per_gpu"));
-  } else {
-    y = {std::string(y_column->name), [y_column](const benchmark_point& p) { return numeric(p, *y_column); }};
-    sy = parse_sense(o.y_sense, *y_column);
+void run_frontier(const frontier_options& o, const economics_cli_options& econ, bool economics_asked) {
+  frontier_spec spec;
+  spec.x = column_option(o.x, "--x", true);
+  spec.y = column_option(o.y, "--y", true);
+  spec.x_sense = sense_option(o.x_sense, "--x-sense");
+  spec.y_sense = sense_option(o.y_sense, "--y-sense");
+  if (!o.group_by.empty()) {
+    spec.group_by.clear();
+    if (o.group_by != "none")
+      for (const auto& name : split_list(o.group_by, "--group-by")) spec.group_by.push_back(column_option(name, "--group-by"));
   }
+  if (o.interpolation != "steffen" && o.interpolation != "linear") option_error("--interpolation", o.interpolation, "expected steffen or linear");
+  spec.kind = o.interpolation == "linear" ? interpolation::linear : interpolation::steffen;
+  const bool economic = info(spec.x).economic() || info(spec.y).economic();
+  if (economic || economics_asked) spec.price = pricing_from(econ);
+  const std::vector<double> at = o.at.empty() ? std::vector<double>{} : number_list(o.at, "--at", !info(spec.x).economic() && info(spec.x).natural_sense() == sense::maximize);
 
-  const auto group_names = o.group_by == "none" ? std::vector<std::string>{} : split_list(o.group_by);
-  const auto by = resolve_columns(group_names, "--group-by column");
-  const auto at = parse_number_list(o.at, "--at", /*positive=*/false);
-  const auto kind = o.interpolation == "linear" ? interpolation::linear : interpolation::steffen;
-  if (o.interpolation != "linear" && o.interpolation != "steffen")
-    throw input_error({"--interpolation", std::nullopt, std::nullopt, o.interpolation}, "expected steffen or linear");
-
-  result_table table = apply_filters(load_inputs(o.inputs, o.lenient), o.filters);
-  if (o.latest) table = table.latest_per_configuration();
-
-  std::vector<group_result> groups;
-  for (auto& f : table.frontiers(by, x.value, y.value, sx, sy)) {
-    group_result g{std::move(f), {}, std::nullopt};
-    // The group's constants: required when y is economic, best effort for the `at` economics.
-    std::set<std::string> accelerators;
-    for (std::size_t r : g.f.rows) accelerators.insert(table[r].accelerator);
-    if (accelerators.size() == 1 && (economic_y || !at.empty())) {
-      try {
-        g.economics = economics_of_accelerator(*accelerators.begin());
-      } catch (const input_error&) {
-        if (economic_y) throw;  // an economic y needs the constants; the message says which
-      }
-    }
-    // Curves on the frontier: y itself, and total throughput for the economics of each `at`.
-    // An economic y comes from its interpolated throughput so the two never disagree.
-    const std::vector<double> fx = table.frontier_values(g.f, x.value), fy = table.frontier_values(g.f, y.value);
-    const std::vector<double> ft = table.frontier_values(g.f, &benchmark_point::tput_per_gpu);
-    std::vector<double> fyt;  // the throughput an economic y is computed from
-    if (economic_y && !economic_y->measured()) {
-      const column& tc = *find_column(economic_y->throughput_column());
-      fyt = table.frontier_values(g.f, [&tc](const benchmark_point& p) { return numeric(p, tc); });
-    }
-    auto make_curve = [&](const std::vector<double>& ys) {
-      if (fx.empty() || std::any_of(ys.begin(), ys.end(), [](double v) { return !std::isfinite(v); })) return curve();
-      return curve(fx, ys, kind);
-    };
-    const curve y_curve = make_curve(fy), tput_curve = make_curve(ft);
-    const curve y_tput_curve = fyt.empty() ? curve() : make_curve(fyt);
-    for (double v : at) {
-      at_value a{v, y_curve.y_at(v), std::nullopt};
-      if (economic_y && !economic_y->measured() && g.economics)
-        a.y = economic_value_at(y_tput_curve, v, *economic_y, *g.economics);
-      if (g.economics) a.economics = economics_at(tput_curve, v, *g.economics);
-      g.at.push_back(a);
-    }
-    groups.push_back(std::move(g));
+  const result_table table = load_inputs(o.in);
+  const frontier_set set = table.frontiers(spec);
+  if (o.format == "json") {
+    nlohmann::json j = frontier_json(set, at);
+    j["files"] = nlohmann::json::array();
+    for (const auto& f : table.files()) j["files"].push_back(f);
+    std::cout << j.dump(2) << '\n';
+    return;
   }
-  if (o.format == "json") print_json(groups, table, x, y, by);
-  else if (o.format == "csv") print_csv(groups, table, x, y, by);
-  else print_table(groups, table, x, y, by);
+  if (o.format == "csv") return print_csv(set, at);
+  print_summary(table, set);
+  print_table(set, at, economic || economics_asked);
 }
 
 }  // namespace
@@ -279,33 +202,26 @@ void add_frontier_command(CLI::App& app) {
       "frontier",
       "Pareto frontier of throughput per GPU against interactivity (or any two columns), one per system,\n"
       "with values interpolated along the frontier at chosen x (Steffen monotone cubic, as the\n"
-      "InferenceMAX dashboard; no extrapolation).");
-  cmd->add_option("inputs", o->inputs,
-                  "result files or directories: InferenceMAX agg_bmk.json rows, raw `vllm bench serve` JSON,\n"
-                  "SGLang bench_serving JSONL, CSV with a header, inferlens JSON")
-      ->required();
-  cmd->add_option("--x", o->x, "x column (InferenceMAX names: median_intvty, median_e2el, p99_ttft, ...)")
+      "InferenceMAX dashboard; no extrapolation). A system is model, ISL/OSL, precision, accelerator,\n"
+      "framework and speculative decoding, every parallelism and concurrency pooled.");
+  o->in.add_to(cmd);
+  cmd->add_option("--x", o->x, "x column (median_intvty, median_e2el, p99_ttft, ...; docs/api.md lists the columns)")
       ->capture_default_str();
   cmd->add_option("--y", o->y,
                   "y column (tput_per_gpu, output_tput_per_gpu, input_tput_per_gpu, ...) or an economic figure:\n"
                   "usd_per_mtok, tokens_per_usd, tok_per_s_per_mw, j_per_token, measured_j_per_token and their\n"
-                  "_input/_output variants (docs/economics.md); economic figures are computed with --cost and --power")
+                  "_input/_output variants, priced with --cost and --power (docs/economics.md)")
       ->capture_default_str();
-  cmd->add_option("--x-sense", o->x_sense, "max or min; default: min for latencies (seconds), max otherwise");
+  cmd->add_option("--x-sense", o->x_sense, "max or min; default: min for latencies, cost and energy, max otherwise");
   cmd->add_option("--y-sense", o->y_sense, "max or min; default as for --x-sense");
-  cmd->add_option("--group-by", o->group_by, "comma-separated columns, one frontier per distinct value; 'none' pools all")
-      ->capture_default_str();
-  cmd->add_option("--at", o->at, "comma-separated x values at which to interpolate y along each frontier");
-  cmd->add_option("--filter", o->filters, "COLUMN=VALUE: keep only matching rows (repeatable)");
-  cmd->add_option("--interpolation", o->interpolation, "steffen (monotone cubic, d3.curveMonotoneX) or linear")
-      ->capture_default_str();
-  cmd->add_option("--format", o->format, "table, json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->capture_default_str();
-  cmd->add_flag("--latest", o->latest, "keep only the latest run of each configuration (by date, then run id)");
-  cmd->add_flag("--lenient", o->lenient, "skip unreadable files (listed on stderr) instead of failing");
+  cmd->add_option("--group-by", o->group_by,
+                  "comma-separated columns, one frontier per distinct value; 'none' pools all (default: the system\n"
+                  "columns model,isl,osl,precision,accelerator,framework,spec_decoding)");
+  cmd->add_option("--at", o->at, "comma-separated x values at which to read each frontier, e.g. 50,100,200");
+  cmd->add_option("--interpolation", o->interpolation, "steffen (monotone cubic, d3.curveMonotoneX) or linear")->capture_default_str();
+  cmd->add_option("--format", o->format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
   add_economics_options(cmd, econ);
-  cmd->callback([o, econ] { run_frontier(*o, *econ); });
+  cmd->callback([o, econ, cmd] { run_frontier(*o, *econ, economics_options_given(*cmd)); });
 }
 
 }  // namespace inferlens::cli

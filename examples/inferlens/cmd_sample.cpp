@@ -2,14 +2,14 @@
 // pipeline can be tried with nothing else installed. Every point says it is synthetic in its
 // model, framework and image fields.
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <inferlens/io.hpp>
 #include <inferlens/record.hpp>
+#include <inferlens/table.hpp>
+#include <inferlens/write.hpp>
 
 #include "commands.hpp"
 
@@ -71,14 +71,12 @@ void add_sample_command(CLI::App& app) {
                 "in inferlens JSON, for trying the tools without real results.");
   cmd->add_option("-o,--out", *out_path, "output file (default: standard output)");
   cmd->callback([out_path] {
-    const auto points = synthetic_points();
+    const result_table points(synthetic_points());
     if (out_path->empty()) {
-      write_json(std::cout, points);
+      std::cout << to_json_text(points);
       return;
     }
-    std::ofstream f(*out_path);
-    if (!f) throw input_error({*out_path, std::nullopt, std::nullopt, ""}, "cannot open for writing");
-    write_json(f, points);
+    write_file(*out_path, to_json_text(points));
     std::cerr << "wrote " << points.size() << " synthetic points to " << *out_path << '\n';
   });
 }

@@ -7,6 +7,7 @@ namespace inferlens::cli {
 
 void add_frontier_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 void add_tco_command(CLI::App& app);
 void add_site_command(CLI::App& app);
 #ifdef INFERLENS_WITH_LOADGEN

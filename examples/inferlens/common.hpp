@@ -1,109 +1,159 @@
-// Helpers shared by the CLI's subcommands: list options, loading inputs, filters.
+// What the CLI's subcommands share: reading option values (lists, numbers, FIELD=VALUE), loading
+// inputs with the options users give (--set, --gpus, --map, --lenient, --filter, --latest), and
+// messages that name the option. The work itself is the library's.
 #pragma once
 
 #include <cmath>
-#include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <inferlens/columns.hpp>
 #include <inferlens/error.hpp>
-#include <inferlens/io.hpp>
+#include <inferlens/load.hpp>
 #include <inferlens/table.hpp>
-#include <inferlens/tco.hpp>
 
 namespace inferlens::cli {
 
-/// "a,b,,c" -> {"a", "b", "c"}
-inline std::vector<std::string> split_list(const std::string& s) {
+/// An input_error from the library, re-addressed to the option it came from.
+[[noreturn]] inline void option_error(std::string_view option, const input_error& e) {
+  throw input_error({std::string(option), std::nullopt, std::nullopt, e.where().field}, e.message());
+}
+[[noreturn]] inline void option_error(std::string_view option, std::string_view value, const std::string& message) {
+  throw input_error({std::string(option), std::nullopt, std::nullopt, std::string(value)}, message);
+}
+
+inline std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// "a,b,c" -> {"a", "b", "c"}; an empty item ("a,,b", "", a trailing comma) is an error.
+inline std::vector<std::string> split_list(const std::string& s, std::string_view option) {
   std::vector<std::string> out;
   std::string cur;
-  for (char c : s) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ',') {
+      const std::string item(trim_view(cur));
+      if (item.empty()) option_error(option, s, "empty item in the list: expected comma-separated values");
+      out.push_back(item);
       cur.clear();
     } else {
-      cur += c;
+      cur += s[i];
     }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-/// "1,2.5,1e3" -> numbers. Every item must be a finite number (a whole one for integral T), and
-/// positive when asked; otherwise an input_error names the option and the item and says what
-/// was `expected` (by default "a positive number" or "a finite number").
-template <class T = double>
-std::vector<T> parse_number_list(const std::string& list, const char* option, bool positive,
-                                 std::string_view expected = {}) {
-  std::vector<T> out;
-  for (const auto& item : split_list(list)) {
-    const std::optional<double> v = parse_number(item);
-    bool ok = v && (!positive || *v > 0);
-    if constexpr (std::is_integral_v<T>)
-      ok = ok && *v == std::trunc(*v) && std::abs(*v) < static_cast<double>(std::numeric_limits<T>::max());
-    if (!ok) {
-      const std::string what = !expected.empty() ? std::string(expected)
-                               : std::is_integral_v<T> ? (positive ? "a positive whole number" : "a whole number")
-                               : positive ? "a positive number" : "a finite number";
-      throw input_error({option, std::nullopt, std::nullopt, item}, "expected " + what);
-    }
-    out.push_back(static_cast<T>(*v));
   }
   return out;
 }
 
-/// A group's key as text: "model | 1024 | fp4 | b200", "-" for a missing value.
-inline std::string group_label(const std::vector<cell>& key) {
-  std::string s;
-  for (const auto& c : key) {
-    if (!s.empty()) s += " | ";
-    const std::string t = to_string(c);
-    s += t.empty() ? "-" : t;
+/// A finite number (optionally > 0) from an option's text.
+inline double number_option(std::string_view text, std::string_view option, bool positive) {
+  const std::optional<double> v = parse_number(text);
+  if (!v || !std::isfinite(*v) || (positive && !(*v > 0)))
+    option_error(option, text, positive ? "expected a number > 0" : "expected a finite number");
+  return *v;
+}
+
+/// "50,100,200" -> numbers; every item a finite number, > 0 when asked.
+inline std::vector<double> number_list(const std::string& list, std::string_view option, bool positive) {
+  std::vector<double> out;
+  for (const auto& item : split_list(list, option)) out.push_back(number_option(item, option, positive));
+  return out;
+}
+
+/// A column named in an option; a typo is an error that names the option and suggests names.
+inline column_id column_option(std::string_view name, std::string_view option, bool numeric = false) {
+  try {
+    const column_id c = find_column(name);
+    if (numeric && !info(c).numeric()) option_error(option, name, "not a numeric column");
+    return c;
+  } catch (const input_error& e) {
+    if (e.where().file == option) throw;
+    option_error(option, e);
   }
-  return s.empty() ? "all points" : s;
 }
 
-/// Load files and directories. Strict: the first bad file throws. Lenient: bad files are listed
-/// on stderr and the rest is loaded.
-inline result_table load_inputs(const std::vector<std::string>& inputs, bool lenient) {
-  std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  load_report report = load_results(paths, lenient);
-  for (const auto& e : report.errors) std::fprintf(stderr, "inferlens: skipped: %s\n", e.what());
-  if (report.points.empty())
-    throw input_error({inputs.empty() ? "" : inputs.front(), std::nullopt, std::nullopt, ""},
-                      "no benchmark points found in the inputs");
-  return result_table(std::move(report.points));
+/// "FIELD=VALUE" -> the column and the value.
+inline std::pair<column_id, std::string> assignment_option(const std::string& text, std::string_view option) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) option_error(option, text, "expected COLUMN=VALUE");
+  return {column_option(text.substr(0, eq), option), text.substr(eq + 1)};
 }
 
-/// --filter COL=VALUE (repeatable): keep rows whose column equals the value (text exactly,
-/// numbers numerically).
-inline result_table apply_filters(const result_table& table, const std::vector<std::string>& filters) {
-  result_table out = table;
-  for (const auto& f : filters) {
-    const auto eq = f.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw input_error({"--filter", std::nullopt, std::nullopt, f}, "expected COLUMN=VALUE");
-    const std::string name = f.substr(0, eq), value = f.substr(eq + 1);
-    const column* c = find_column(name);
-    if (!c) throw input_error({"--filter", std::nullopt, std::nullopt, name}, "unknown column");
-    out = out.filter([&](const benchmark_point& p) {
-      const cell v = c->get(p);
-      if (const auto n = as_number(v)) {
-        try {
-          return *n == std::stod(value);
-        } catch (const std::exception&) {
-          return to_string(v) == value;
-        }
+/// The options every command that reads results has.
+struct input_options {
+  std::vector<std::string> inputs;
+  std::vector<std::string> set, map, filters;
+  std::optional<long long> gpus;
+  std::string format = "auto";
+  bool lenient = false, latest = false;
+
+  void add_to(CLI::App* cmd, bool required = true) {
+    auto* in = cmd->add_option("inputs", inputs,
+                               "result files or directories of any harness: InferenceMAX agg_bmk.json, `vllm bench serve`\n"
+                               "JSON, SGLang bench_serving JSONL, AIPerf/GenAI-Perf exports, CSV with a header, inferlens\n"
+                               "JSON (docs/formats.md)");
+    if (required) in->required();
+    cmd->add_option("--set", set, "FIELD=VALUE: fill a field the files lack (repeatable), e.g. --set hw=h100 --set tp=8");
+    cmd->add_option("--gpus", gpus, "GPUs per point where the files do not say (same as --set num_gpus=N)");
+    cmd->add_option("--map", map, "'Their Name=column': read a CSV header of your own as a column (repeatable)");
+    cmd->add_option("--input-format", format, "read every input as this format instead of detecting it")
+        ->check(CLI::IsMember({"auto", "agg", "vllm", "sglang", "csv", "json", "aiperf"}));
+    cmd->add_option("--filter", filters, "COLUMN=VALUE: keep only matching rows (repeatable)");
+    cmd->add_flag("--latest", latest, "keep only the latest run of each configuration (by date, then run id)");
+    cmd->add_flag("--lenient", lenient, "skip files that cannot be read (listed on stderr) instead of failing");
+  }
+};
+
+/// Loads the inputs with the options; bad files are listed on stderr (all of them).
+inline result_table load_inputs(const input_options& o) {
+  load_options lo;
+  lo.lenient = o.lenient;
+  lo.format = *file_format_from_string(o.format);
+  for (const auto& s : o.set) lo.set.push_back(assignment_option(s, "--set"));
+  if (o.gpus) {
+    if (*o.gpus <= 0) option_error("--gpus", std::to_string(*o.gpus), "expected a GPU count > 0");
+    lo.set.emplace_back(cols::num_gpus, std::to_string(*o.gpus));
+  }
+  for (const auto& m : o.map) {
+    const auto eq = m.rfind('=');
+    if (eq == std::string::npos || eq == 0) option_error("--map", m, "expected 'Their Name=column'");
+    lo.map.emplace_back(m.substr(0, eq), column_option(m.substr(eq + 1), "--map"));
+  }
+  std::vector<std::filesystem::path> paths(o.inputs.begin(), o.inputs.end());
+  result_table t;
+  try {
+    t = load(paths, lo);
+  } catch (const load_error& e) {
+    for (const input_error& f : e.errors()) fmt::print(stderr, "inferlens: {}\n", f.what());
+    throw input_error({}, fmt::format("{} inputs could not be read (--lenient loads the others)", e.errors().size()));
+  }
+  for (const source_file& f : t.files())
+    if (!f.error.empty()) fmt::print(stderr, "inferlens: skipped: {}\n", f.error);
+  for (const auto& f : o.filters) {
+    const auto [c, value] = assignment_option(f, "--filter");
+    result_table kept = t.where(c, value);
+    if (kept.empty() && !t.empty()) {
+      std::vector<std::string> values = t.distinct(c);
+      if (values.size() > 12) {
+        values.resize(12);
+        values.push_back("...");
       }
-      return to_string(v) == value;
-    });
+      option_error("--filter", f,
+                   values.empty() ? fmt::format("no row has a value in {}", name_of(c))
+                                  : fmt::format("no row has {} = {}; the values there: {}", name_of(c), value, fmt::join(values, ", ")));
+    }
+    t = std::move(kept);
   }
-  return out;
+  if (o.latest) t = t.latest();
+  return t;
 }
 
 }  // namespace inferlens::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   inferlens::cli::add_frontier_command(app);
   inferlens::cli::add_sample_command(app);
+  inferlens::cli::add_convert_command(app);
   inferlens::cli::add_tco_command(app);
   inferlens::cli::add_site_command(app);
 #ifdef INFERLENS_WITH_LOADGEN
