@@ -26,7 +26,7 @@ struct frontier_options {
   std::string x = "median_intvty", y = "tput_per_gpu";
   std::string x_sense, y_sense;
   std::string group_by;
-  std::string at;
+  std::optional<std::string> at;
   std::string format = "table";
   std::string interpolation = "steffen";
 };
@@ -177,7 +177,8 @@ void run_frontier(const frontier_options& o, const economics_cli_options& econ, 
   spec.kind = o.interpolation == "linear" ? interpolation::linear : interpolation::steffen;
   const bool economic = info(spec.x).economic() || info(spec.y).economic();
   if (economic || economics_asked) spec.price = pricing_from(econ);
-  const std::vector<double> at = o.at.empty() ? std::vector<double>{} : number_list(o.at, "--at", !info(spec.x).economic() && info(spec.x).natural_sense() == sense::maximize);
+  const std::vector<double> at =
+      o.at ? number_list(*o.at, "--at", /*positive=*/true) : std::vector<double>{};
 
   const result_table table = load_inputs(o.in);
   const frontier_set set = table.frontiers(spec);

@@ -1,15 +1,14 @@
 // The `inferlens` CLI run as a real process on fixture files this test writes, checked against
-// an independent oracle: an O(n²) brute-force frontier and hand-computed Steffen values.
+// an independent oracle (an O(n²) brute-force frontier, hand-computed Steffen values) and for
+// what a user meets: typos, empty filters, accelerators without presets, files without GPU
+// counts, the summary of what was skipped and why.
 #include <doctest/doctest.h>
 
 #ifdef INFERLENS_CLI
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <tuple>
@@ -19,15 +18,13 @@
 
 #include "cli_support.hpp"
 
-namespace fs = std::filesystem;
-
 namespace {
 
 using cli_support::run_cli;
 using cli_support::temp_dir;
 
-nlohmann::json agg_row(const std::string& hw, int conc, double intvty, double tput) {
-  return {{"hw", hw},           {"conc", conc},        {"image", "img:1"},        {"model", "org/model"},
+nlohmann::json agg_row(const std::string& hw, int conc, double intvty, double tput, const std::string& model = "org/model") {
+  return {{"hw", hw},           {"conc", conc},        {"image", "img:1"},        {"model", model},
           {"framework", "vllm"}, {"precision", "fp4"},  {"spec_decoding", "none"}, {"disagg", false},
           {"isl", 1024},        {"osl", 1024},         {"is_multinode", false},    {"tp", 1},
           {"ep", 1},            {"dp_attention", "false"}, {"tput_per_gpu", tput}, {"output_tput_per_gpu", tput / 2},
@@ -50,6 +47,8 @@ std::vector<std::pair<double, double>> brute_frontier(const std::vector<std::pai
   std::sort(out.begin(), out.end());
   return out;
 }
+
+bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 }  // namespace
 
@@ -74,11 +73,14 @@ TEST_CASE("cli: frontier JSON matches a brute-force frontier and hand-computed S
   const auto r = run_cli("frontier " + file.string() + " --format json --at 15,30,5,40");
   REQUIRE_MESSAGE(r.status == 0, r.out);
   const auto doc = nlohmann::json::parse(r.out);
-  REQUIRE(doc["groups"].size() == 2);
+  REQUIRE(doc["systems"].size() == 2);
+  CHECK(doc["x"] == "median_intvty");
+  CHECK(doc["y"] == "tput_per_gpu");
+  CHECK(doc["rows"] == 66);
 
-  const auto& b200 = doc["groups"][0];
+  const auto& b200 = doc["systems"][0];
   CHECK(b200["key"]["accelerator"] == "b200");
-  CHECK(b200["key"]["model"] == "org/model");
+  CHECK(b200["key"]["model"] == "model");  // the checkpoint "org/model", canonical
   CHECK(b200["key"]["isl"] == 1024);
   CHECK(b200["points"] == 6);
   REQUIRE(b200["frontier"].size() == 3);
@@ -87,8 +89,9 @@ TEST_CASE("cli: frontier JSON matches a brute-force frontier and hand-computed S
     CHECK(b200["frontier"][i]["x"] == fx[i]);
     CHECK(b200["frontier"][i]["y"] == fy[i]);
   }
-  CHECK(b200["frontier"][2]["row"]["conc"] == 1);  // the first of the duplicates
+  CHECK(b200["frontier"][2]["row"]["concurrency"] == 1);  // the first of the duplicates
   CHECK(b200["frontier"][0]["row"]["hw"] == "b200-trt");
+  CHECK(b200["frontier"][0]["row"]["model_raw"] == "org/model");
   // Steffen slopes: s0 = -10, s1 = -7.5, m1 = p1 = (-10·20 − 7.5·10)/30 = -55/6 (|p|/2 is the min),
   // m0 = (3·s0 − m1)/2 = -125/12, m2 = (3·s1 − m1)/2 = -20/3.
   // y(15) = ½·300 + ⅛·10·m0 + ½·200 − ⅛·10·m1 = 248.4375; y(30) = ½·200 + ⅛·20·m1 + ½·50 − ⅛·20·m2 = 118.75.
@@ -100,7 +103,7 @@ TEST_CASE("cli: frontier JSON matches a brute-force frontier and hand-computed S
   CHECK(at[3]["y"].get<double>() == doctest::Approx(50).epsilon(1e-12));
 
   const auto expected = brute_frontier(h100);
-  const auto& h = doc["groups"][1]["frontier"];
+  const auto& h = doc["systems"][1]["frontier"];
   REQUIRE(h.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CHECK(h[i]["x"] == expected[i].first);
@@ -108,81 +111,176 @@ TEST_CASE("cli: frontier JSON matches a brute-force frontier and hand-computed S
   }
 }
 
-TEST_CASE("cli: table and csv formats, grouping and filters") {
+TEST_CASE("cli: the table ranks systems at the first --at, with units, and says what it skipped") {
   temp_dir dir;
-  nlohmann::json rows = nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("h100", 1, 12, 100)});
+  nlohmann::json rows = nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("b200", 2, 100, 200),
+                                               agg_row("h100", 1, 12, 500), agg_row("h100", 2, 100, 400)});
+  auto no_gpus = agg_row("mi355x", 1, 50, 1);
+  no_gpus.erase("tput_per_gpu");
+  no_gpus.erase("output_tput_per_gpu");
+  no_gpus.erase("input_tput_per_gpu");
+  no_gpus.erase("tp");
+  no_gpus["total_token_throughput"] = 1000;
+  rows.push_back(no_gpus);
   const auto file = dir.write("a.json", rows.dump());
-  auto r = run_cli("frontier " + file.string());
-  REQUIRE_MESSAGE(r.status == 0, r.out);
-  CHECK(r.out.find("median_intvty") != std::string::npos);
-  CHECK(r.out.find("b200") != std::string::npos);
+  // an agg row needs tput_per_gpu: write the one without GPUs as the library's own JSON instead
+  const auto own = dir.write("b.json", nlohmann::json::array({no_gpus}).dump());
+  rows.erase(rows.size() - 1);
+  dir.write("a.json", rows.dump());
 
-  r = run_cli("frontier " + file.string() + " --group-by none --format csv");
+  const auto r = run_cli("frontier " + file.string() + " " + own.string() + " --at 50");
   REQUIRE_MESSAGE(r.status == 0, r.out);
-  // Pooled: (12,100) and (10,300) are both non-dominated.
-  CHECK(r.out.rfind("kind,median_intvty,tput_per_gpu,conc,num_gpus,parallelism,source\n", 0) == 0);
-  CHECK(r.out.find("frontier,10,300,1,1,tp1,") != std::string::npos);
-  CHECK(r.out.find("frontier,12,100,1,1,tp1,") != std::string::npos);
+  CHECK(has(r.out, "5 rows from 2 files; 3 systems"));
+  CHECK(has(r.out, "1 rows: no GPU count (num_gpus, tp or the worker pools): give --gpus N"));
+  CHECK(has(r.out, "tput_per_gpu [tok/s/gpu]"));
+  // at 50 tok/s/user h100 (between 12→500 and 100→400) beats b200 (10→300, 100→200)
+  const auto h100 = r.out.find("1. h100"), b200 = r.out.find("2. b200");
+  CHECK(h100 != std::string::npos);
+  CHECK(b200 != std::string::npos);
+  CHECK(h100 < b200);
+  // the system without a GPU count comes last, not at all on a frontier
+  CHECK(has(r.out, "3. mi355x"));
 
-  r = run_cli("frontier " + file.string() + " --filter hw=h100 --format json");
-  REQUIRE_MESSAGE(r.status == 0, r.out);
-  CHECK(nlohmann::json::parse(r.out)["groups"].size() == 1);
+  // the same with --gpus: now it has a frontier of its own (1000 tok/s over 4 GPUs)
+  const auto g = run_cli("frontier " + own.string() + " --gpus 4 --format json");
+  REQUIRE_MESSAGE(g.status == 0, g.out);
+  const auto doc = nlohmann::json::parse(g.out);
+  REQUIRE(doc["systems"].size() == 1);
+  CHECK(doc["systems"][0]["frontier"][0]["y"] == 250);
 }
 
-TEST_CASE("cli: bad input exits non-zero with a message naming the file, row and field") {
+TEST_CASE("cli: typos get suggestions, empty filters list what exists, bad lists are refused") {
+  temp_dir dir;
+  const auto file = dir.write("a.json", nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("h100", 1, 12, 100)}).dump());
+  auto r = run_cli("frontier " + file.string() + " --y tput_per_gpus");
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "--y"));
+  CHECK(has(r.out, "did you mean tput_per_gpu"));
+  r = run_cli("frontier " + file.string() + " --x median_intvy");
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "did you mean median_intvty"));
+  r = run_cli("frontier " + file.string() + " --filter hw=b300");
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "no row has hw = b300; the values there: b200, h100"));
+  r = run_cli("frontier " + file.string() + " --filter accelrator=b200");
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "did you mean accelerator"));
+  for (const char* at : {"1,,2", "-5", "''", "abc", "1e999"}) {
+    r = run_cli("frontier " + file.string() + " --at " + at);
+    CHECK_MESSAGE(r.status == 2, at);
+    CHECK_MESSAGE(has(r.out, "--at"), at);
+  }
+  // a filter on the model matches any spelling of it
+  r = run_cli("frontier " + file.string() + " --filter model=org/model --format json");
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  CHECK(nlohmann::json::parse(r.out)["systems"].size() == 2);
+}
+
+TEST_CASE("cli: an accelerator without a preset gets no price, and the others still do") {
+  temp_dir dir;
+  const auto file =
+      dir.write("a.json", nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("b200", 2, 100, 200),
+                                                 agg_row("madeup9000", 1, 10, 300), agg_row("madeup9000", 2, 100, 200)})
+                              .dump());
+  auto r = run_cli("frontier " + file.string() + " --at 50 --cost neocloud --format json");
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["systems"].size() == 2);
+  const auto& b200 = doc["systems"][0]["at"][0];
+  const auto& madeup = doc["systems"][1]["at"][0];
+  CHECK(b200["usd_per_mtok"].get<double>() > 0);
+  CHECK(b200["pricing"]["accelerator"] == "b200");
+  CHECK(!madeup.contains("usd_per_mtok"));
+  CHECK(has(madeup["unpriced"].get<std::string>(), "madeup9000"));
+  // an economic y is computed per system: the one without a preset has no frontier, with the reason
+  r = run_cli("frontier " + file.string() + " --y usd_per_mtok");
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  CHECK(has(r.out, "madeup9000"));
+  CHECK(has(r.out, "$/Mtok"));
+}
+
+TEST_CASE("cli: csv output and grouping") {
+  temp_dir dir;
+  const auto file = dir.write("a.json", nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("h100", 1, 12, 100)}).dump());
+  const auto r = run_cli("frontier " + file.string() + " --group-by none --format csv");
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  // Pooled: (12,100) and (10,300) are both non-dominated.
+  CHECK(r.out.rfind("kind,system,median_intvty,tput_per_gpu,concurrency,num_gpus,parallelism,usd_per_mtok,tok_per_s_per_mw,source,source_row\n", 0) == 0);
+  CHECK(has(r.out, "frontier,all points,10,300,1,1,tp1,,,"));
+  CHECK(has(r.out, "frontier,all points,12,100,1,1,tp1,,,"));
+}
+
+TEST_CASE("cli: bad input exits 2 with a message naming the file, row and field") {
   temp_dir dir;
   const auto broken = dir.write("broken.json", "[{\"hw\": \"b200\",");
   auto r = run_cli("frontier " + broken.string());
-  CHECK(r.status != 0);
-  CHECK(r.out.find("broken.json") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "broken.json"));
 
   nlohmann::json rows = nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("b200", 2, 20, -5)});
   const auto negative = dir.write("negative.json", rows.dump());
   r = run_cli("frontier " + negative.string());
-  CHECK(r.status != 0);
-  CHECK(r.out.find("negative.json") != std::string::npos);
-  CHECK(r.out.find("row 2") != std::string::npos);
-  CHECK(r.out.find("tput_per_gpu") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "negative.json"));
+  CHECK(has(r.out, "row 2"));
+  CHECK(has(r.out, "tput_per_gpu"));
 
   const auto empty = dir.write("empty.json", "");
   r = run_cli("frontier " + empty.string());
-  CHECK(r.status != 0);
-  CHECK(r.out.find("empty.json") != std::string::npos);
-
-  const auto good = dir.write("good.json", nlohmann::json::array({agg_row("b200", 1, 10, 300)}).dump());
-  r = run_cli("frontier " + good.string() + " --y no_such_metric");
-  CHECK(r.status != 0);
-  CHECK(r.out.find("no_such_metric") != std::string::npos);
-  r = run_cli("frontier " + good.string() + " --group-by model,nope");
-  CHECK(r.status != 0);
-  CHECK(r.out.find("nope") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "empty.json"));
   r = run_cli("frontier " + (dir.path / "missing.json").string());
-  CHECK(r.status != 0);
-  CHECK(r.out.find("missing.json") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "missing.json"));
 }
 
-TEST_CASE("cli: lenient mode loads the good files of a directory and reports the bad one") {
+TEST_CASE("cli: a directory with bad files lists every one; lenient loads the rest") {
   temp_dir dir;
   dir.write("good.json", nlohmann::json::array({agg_row("b200", 1, 10, 300)}).dump());
-  dir.write("bad.json", "{not json");
+  dir.write("bad1.json", "{not json");
+  dir.write("bad2.csv", "no,known,columns\n1,2,3\n");
   auto r = run_cli("frontier " + dir.path.string());
-  CHECK(r.status != 0);
-  CHECK(r.out.find("bad.json") != std::string::npos);
+  CHECK(r.status == 2);
+  CHECK(has(r.out, "bad1.json"));
+  CHECK(has(r.out, "bad2.csv"));
+  CHECK(has(r.out, "2 inputs could not be read"));
   r = run_cli("frontier --lenient --format csv " + dir.path.string());
   CHECK(r.status == 0);
-  CHECK(r.out.find("bad.json") != std::string::npos);  // reported on stderr
-  CHECK(r.out.find("frontier,") != std::string::npos);
+  CHECK(has(r.out, "skipped"));
+  CHECK(has(r.out, "frontier,"));
+}
+
+TEST_CASE("cli: convert between formats, read back the same") {
+  temp_dir dir;
+  const auto file = dir.write("a.json", nlohmann::json::array({agg_row("b200", 1, 10, 300), agg_row("h100", 2, 12, 100)}).dump());
+  for (const char* to : {"agg", "csv", "json"}) {
+    const auto out = dir.path / (std::string("out.") + to);
+    auto r = run_cli("convert " + file.string() + " --to " + to + " --out " + out.string());
+    REQUIRE_MESSAGE(r.status == 0, r.out);
+    r = run_cli("frontier " + out.string() + " --format json");
+    REQUIRE_MESSAGE(r.status == 0, r.out);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK_MESSAGE(doc["systems"].size() == 2, to);
+    CHECK_MESSAGE(doc["systems"][0]["frontier"][0]["y"] == 300, to);
+  }
+  const auto vllm_dir = dir.path / "vllm";
+  auto r = run_cli("convert " + file.string() + " --to vllm --out " + vllm_dir.string());
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  CHECK(has(r.out, "(2 files)"));
+  r = run_cli("frontier " + vllm_dir.string() + " --format json");
+  REQUIRE_MESSAGE(r.status == 0, r.out);
+  CHECK(nlohmann::json::parse(r.out)["systems"].size() == 2);
 }
 
 TEST_CASE("cli: help explains every option") {
   const auto r = run_cli("frontier --help");
   CHECK(r.status == 0);
-  for (const char* opt : {"--x", "--y", "--group-by", "--at", "--format", "--filter", "--latest", "--lenient",
-                          "--interpolation"})
-    CHECK_MESSAGE(r.out.find(opt) != std::string::npos, opt);
+  for (const char* opt : {"--x", "--y", "--group-by", "--at", "--format", "--filter", "--latest", "--lenient", "--interpolation",
+                          "--set", "--gpus", "--map", "--cost"})
+    CHECK_MESSAGE(has(r.out, opt), opt);
   const auto top = run_cli("--help");
   CHECK(top.status == 0);
-  CHECK(top.out.find("frontier") != std::string::npos);
+  for (const char* cmd : {"frontier", "convert", "tco", "site"}) CHECK_MESSAGE(has(top.out, cmd), cmd);
 }
 
 #endif
