@@ -631,8 +631,7 @@ struct preset_parser {
 
   // The checks a value gets wherever it is: finite; > 0 for a cost or a power figure; inside its
   // range for a model parameter; >= 0 for anything else (every preset is a physical quantity).
-  void check_value(const sourced_value& v, std::string_view key, const std::string& field, bool cost_or_power) const {
-    const std::string at = field + (strict || !v.source.empty() ? ".value" : "");
+  void check_value(const sourced_value& v, std::string_view key, const std::string& at, bool cost_or_power) const {
     if (!std::isfinite(v.value)) fail(at, "not a finite number");
     if (cost_or_power) {
       if (!(v.value > 0)) fail(at, concat("must be > 0, got ", num(v.value)));
@@ -664,7 +663,7 @@ struct preset_parser {
         if (!v.basis) fail(field + ".basis", concat("expected \"it\" or \"utility\", got \"", b, "\""));
       }
     }
-    check_value(v, key, field, cost_or_power);
+    check_value(v, key, j.is_number() ? field : field + ".value", cost_or_power);
     if (strict && v.source.empty()) fail(field + ".source", "empty");
     if (strict && v.vintage.empty()) fail(field + ".vintage", "empty");
     if (v.source.empty()) v.source = "user file " + file;

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <inferlens/error.hpp>
+#include <inferlens/json.hpp>
+#include <inferlens/pricing.hpp>
 #include <inferlens/site.hpp>
 
 #include <nlohmann/json.hpp>
@@ -197,6 +199,19 @@ TEST_CASE("site: bad inputs name the field") {
   in.investment_usd = 1e6;
   in.capex_usd_per_gpu = 1e5;
   CHECK(contains(error_of([&] { site_economics(in); }), "not all three"));
+}
+
+TEST_CASE("site: the running costs of an owner's model, without its capital") {
+  // H100 owned, 2026-07 defaults: power 1.37 × 0.75 × 1.25 × 0.08 = 0.10275; colocation
+  // 1.37 × 184 / 730 = 0.345315; maintenance and other 0
+  const pricing_result r = pricing(owner_model{}).resolve("h100");
+  REQUIRE(r);
+  CHECK(value(running_costs_usd_per_gpu_hour(r->cost)) == doctest::Approx(1.37 * 0.75 * 1.25 * 0.08 + 1.37 * 184 / 730.0).epsilon(1e-12));
+  // with unsold hours the uplift is not a running cost either
+  owner_model m;
+  m.availability = 0.5;
+  CHECK(value(running_costs_usd_per_gpu_hour(pricing(m).resolve("h100")->cost)) == doctest::Approx(value(running_costs_usd_per_gpu_hour(r->cost))));
+  CHECK_FALSE(running_costs_usd_per_gpu_hour(pricing().resolve("h100")->cost));  // a tier has none apart
 }
 
 TEST_CASE("site: JSON output") {
