@@ -241,7 +241,11 @@ inline file_format read_file_into(const std::filesystem::path& file, const load_
     if (total > o.max_file_bytes)
       fail("larger than the limit of " + std::to_string(o.max_file_bytes) + " bytes (load_options::max_file_bytes)");
   };
-  read_more(block);
+  // a regular file is read whole in one go when it is small (its size is known); a large one or
+  // a pipe block by block
+  const std::size_t first_read =
+      S_ISREG(st.st_mode) ? std::min(block, static_cast<std::size_t>(st.st_size) + 1) : block;
+  read_more(first_read);
   file_format format = o.format;
   if (format == file_format::automatic) {
     if (blank(buffer) && eof) fail_empty(name, format);
@@ -270,7 +274,7 @@ inline file_format read_file_into(const std::filesystem::path& file, const load_
     }
     return format;
   }
-  while (!eof) read_more(block);
+  while (!eof) read_more(std::max(block, buffer.size()));
   if (format == file_format::automatic) format = detect(buffer, name, &o);
   parse_into(buffer, name, format, sink);
   return format;
