@@ -76,6 +76,9 @@ struct load_options {
   std::vector<std::pair<std::string, column_id>> map;
   /// Files larger than this are refused (a guard against device files and mistakes).
   std::size_t max_file_bytes = std::size_t{4} << 30;
+  /// Threads a large CSV is parsed on: 0 as the machine allows (two halves at once on two or more
+  /// cores), 1 for one. The result is the same either way.
+  unsigned threads = 0;
 };
 
 /// Several inputs that could not be read: every one, with its own location and message.

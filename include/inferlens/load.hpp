@@ -201,6 +201,7 @@ inline void parse_into(std::string_view text, std::string_view name, file_format
     case file_format::csv: {
       csv_parser p(name, sink);
       p.feed(text, 0, true);
+      p.finish();
       return;
     }
     case file_format::aiperf_json: return parse_aiperf(text, name, sink);
@@ -263,7 +264,11 @@ inline file_format read_file_into(const std::filesystem::path& file, const load_
       const double estimate = lines * static_cast<double>(st.st_size) / static_cast<double>(buffer.size()) * 1.05;
       sink.storage->expected_rows = sink.storage->rows + static_cast<std::size_t>(estimate);
     }
-    csv_parser p(name, sink);
+    if (S_ISREG(st.st_mode)) {
+      read_csv_file(fileno(f.get()), static_cast<std::uint64_t>(st.st_size), name, sink, o.threads);
+      return format;
+    }
+    csv_parser p(name, sink);  // a pipe: block by block as it comes
     std::size_t base = 0;
     for (;;) {
       if (p.feed(buffer, base, eof)) break;
@@ -272,6 +277,7 @@ inline file_format read_file_into(const std::filesystem::path& file, const load_
       base += used;
       read_more(std::max(block, buffer.size()));
     }
+    p.finish();
     return format;
   }
   while (!eof) read_more(std::max(block, buffer.size()));

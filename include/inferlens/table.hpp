@@ -190,6 +190,34 @@ inline benchmark_point load_point(const table_storage& s, std::size_t row) {
   return p;
 }
 
+/// Appends the rows of `src` to `dst` (columns present in either; text re-encoded in dst's
+/// dictionaries). Readers that parse parts of a file at once join them with it.
+inline void append_storage(table_storage& dst, const table_storage& src) {
+  const std::size_t before = dst.rows, added = src.rows;
+  for (std::size_t i = 0; i < point_column_count; ++i) {
+    column_store& d = dst.columns[i];
+    const column_store& s = src.columns[i];
+    const double absent = false_when_absent[i] ? 0.0 : missing;
+    if (!s.numbers.empty() || !d.numbers.empty()) {
+      if (d.numbers.empty()) d.numbers.assign(before, absent);
+      if (s.numbers.empty()) d.numbers.insert(d.numbers.end(), added, absent);
+      else d.numbers.insert(d.numbers.end(), s.numbers.begin(), s.numbers.end());
+    }
+    if (!s.codes.empty() || !d.codes.empty()) {
+      if (d.codes.empty()) d.codes.assign(before, 0);
+      if (s.codes.empty()) {
+        d.codes.insert(d.codes.end(), added, 0);
+      } else {
+        if (!d.dictionary) d.dictionary = std::make_unique<text_dictionary>();
+        std::vector<std::uint32_t> remap(s.dictionary->size(), 0);
+        for (std::uint32_t code = 1; code < remap.size(); ++code) remap[code] = d.dictionary->encode(s.dictionary->decode(code));
+        for (std::uint32_t code : s.codes) d.codes.push_back(remap[code]);
+      }
+    }
+  }
+  dst.rows += added;
+}
+
 // Group keys: per row and key column, 64 bits (a text code or a canonical double's bits).
 inline std::uint64_t key_part(const table_storage& s, std::size_t row, column_id c) noexcept {
   if (info(c).type == column_type::text) return s.code(row, c);

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +53,7 @@ class csv_reader {
     if (pos_ >= text_.size()) return last_ ? status::end : status::need_more;
     const std::size_t start = pos_;
     record_start_ = base_ + pos_;
+    if (const auto fast = unquoted_record(fields)) return *fast;
     for (;;) {
       const bool is_quoted = text_[pos_] == '"';
       std::string_view f;
@@ -97,6 +100,30 @@ class csv_reader {
   std::size_t record_start() const noexcept { return record_start_; }
 
  private:
+  // The common case, a record without quotes that ends in LF or CRLF: found with memchr and cut
+  // at its commas. Anything else (quotes, a lone CR) is left to the general path.
+  std::optional<status> unquoted_record(std::vector<std::string_view>& fields) {
+    const char* begin = text_.data() + pos_;
+    const char* end = text_.data() + text_.size();
+    const char* nl = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
+    if (!nl && !last_) return std::nullopt;  // the general path asks for more
+    const char* line_end = nl ? nl : end;
+    if (line_end > begin && line_end[-1] == '\r') --line_end;
+    const auto length = static_cast<std::size_t>(line_end - begin);
+    if (std::memchr(begin, '"', length) || std::memchr(begin, '\r', length)) return std::nullopt;
+    for (const char* field = begin;;) {
+      const char* comma = static_cast<const char*>(std::memchr(field, ',', static_cast<std::size_t>(line_end - field)));
+      if (!comma) {
+        fields.emplace_back(field, static_cast<std::size_t>(line_end - field));
+        break;
+      }
+      fields.emplace_back(field, static_cast<std::size_t>(comma - field));
+      field = comma + 1;
+    }
+    pos_ = nl ? static_cast<std::size_t>(nl + 1 - text_.data()) : text_.size();
+    return status::record;
+  }
+
   // false: the window ended inside the field (and more may follow)
   bool unquoted(std::string_view& out) {
     const std::size_t begin = pos_;

@@ -4,6 +4,12 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <thread>
+#include <charconv>
+#include <system_error>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +21,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "inferlens/columns.hpp"
 #include "inferlens/detail/csv_reader.hpp"
@@ -75,15 +83,19 @@ struct csv_header {
 /// Fills derive()'s columns for rows [first, rows) of a store, one reused point at a time: only
 /// the columns derive() reads are loaded, only the ones it fills are stored.
 inline void derive_rows(table_storage& s, std::size_t first) {
-  std::vector<column_id> inputs;
-  for (column_id c : derive_inputs)
-    if (s.present(c)) inputs.push_back(c);
+  // every input is set on every row (present: its value, absent: missing), so the point needs no
+  // reset between rows: derive() fills only inputs (derived_columns ⊂ derive_inputs)
+  std::vector<column_id> present, absent;
+  for (column_id c : derive_inputs) (s.present(c) ? present : absent).push_back(c);
   benchmark_point p;
   for (std::size_t r = first; r < s.rows; ++r) {
-    p = benchmark_point{};
-    for (column_id c : inputs) {
+    for (column_id c : present) {
       if (info(c).type == column_type::text) set_text(p, c, s.text(r, c));
       else set_number(p, c, s.number(r, c));
+    }
+    for (column_id c : absent) {
+      if (info(c).type == column_type::text) set_text(p, c, {});
+      else set_number(p, c, missing);
     }
     derive(p);
     for (column_id c : derived_columns) {
@@ -180,8 +192,17 @@ struct csv_parser {
         continue;
       }
       double v = missing;
-      if (!read_number_text(c, fields[i], v, message)) v = missing;
-      if (!message.empty()) fail(header->names[i], message);
+      const std::string_view t = fields[i];
+      if (!t.empty()) {
+        // the common spelling straight through from_chars; anything else (booleans, spaces, "inf",
+        // "1024.0" for an integer, a bad value) through the general reading and its messages
+        const auto parsed = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (parsed.ec != std::errc() || parsed.ptr != t.data() + t.size() || info(c).type == column_type::boolean || !number_fits(c, v)) {
+          if (!read_number_text(c, t, v, message)) v = missing;
+          if (!message.empty()) fail(header->names[i], message);
+        }
+        v += 0.0;
+      }
       put(store, r, v, s.expected_rows);
     }
     if (!throughput_in_header || std::none_of(std::begin(throughputs), std::end(throughputs),
@@ -283,7 +304,6 @@ struct csv_parser {
         if (st == csv_reader::status::need_more) return false;
         if (st == csv_reader::status::end) {
           if (!header) fail_empty(name, file_format::csv);
-          finish();
           return true;
         }
         if (!header) read_header();
@@ -296,6 +316,140 @@ struct csv_parser {
     }
   }
 };
+
+
+/// Feeds a parser the bytes [begin, end) of a file, block by block; the parser sees them as
+/// the file's own offsets.
+inline void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
+  constexpr std::size_t block = std::size_t{4} << 20;
+  std::string buffer;
+  std::uint64_t base = begin, next = begin;
+  for (;;) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(block, buffer.size()), end - next));
+    const std::size_t old = buffer.size();
+    buffer.resize(old + want);
+    std::size_t got = 0;
+    while (got < want) {
+      const ssize_t n = ::pread(fd, buffer.data() + old + got, want - got, static_cast<off_t>(next + got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw input_error(input_location{std::string(name), {}, next + got, {}}, std::string("read error: ") + std::strerror(errno));
+      got += static_cast<std::size_t>(n);
+    }
+    next += got;
+    if (p.feed(buffer, static_cast<std::size_t>(base), next >= end)) return;
+    const std::size_t used = p.in.consumed();
+    buffer.erase(0, used);
+    base += used;
+  }
+}
+
+/// The first offset at or after `mid` where a record starts: quotes from `from` (a record
+/// start) decide whether a line feed is inside a quoted field. None when there is no such line
+/// feed before the end.
+inline std::optional<std::uint64_t> record_boundary(int fd, std::uint64_t from, std::uint64_t mid, std::uint64_t size) {
+  std::vector<char> chunk(std::size_t{1} << 20);
+  bool inside = false;  // inside a quoted field at the start of the chunk
+  for (std::uint64_t at = from; at < size;) {
+    const ssize_t n = ::pread(fd, chunk.data(), chunk.size(), static_cast<off_t>(at));
+    if (n <= 0) return std::nullopt;
+    const char* p = chunk.data();
+    const char* end = p + n;
+    while (p < end) {
+      // before mid only the quotes matter (memchr hops between them); from mid on, the first line
+      // feed outside quotes
+      const std::uint64_t offset = at + static_cast<std::uint64_t>(p - chunk.data());
+      if (offset < mid) {
+        const char* stop = offset + static_cast<std::uint64_t>(end - p) > mid ? p + (mid - offset) : end;
+        const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(stop - p)));
+        if (!q) {
+          p = stop;
+          continue;
+        }
+        inside = !inside;
+        p = q + 1;
+        continue;
+      }
+      const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+      const char* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>((q ? q : end) - p)));
+      if (lf && !inside) return at + static_cast<std::uint64_t>(lf - chunk.data()) + 1;
+      if (!q) break;
+      inside = !inside;
+      p = q + 1;
+    }
+    at += static_cast<std::uint64_t>(n);
+  }
+  return std::nullopt;
+}
+
+/// Reads a CSV file into the sink: a large regular file (≥ 32 MB, and `threads` allowing it)
+/// as two halves split at a record boundary, parsed at once on two threads and joined in file
+/// order; otherwise in one pass. Either way the table, the row numbers and the first error in
+/// file order are the same.
+inline void read_csv_file(int fd, std::uint64_t size, std::string_view name, row_sink& sink, unsigned threads) {
+  table_storage& s = *sink.storage;
+  csv_parser first(name, sink);
+  std::optional<std::uint64_t> split;
+  if (threads != 1 && size >= (std::uint64_t{32} << 20) && std::thread::hardware_concurrency() >= 2) {
+    // the header, read on its own, tells where the data starts
+    std::string head(std::size_t{1} << 16, '\0');
+    const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+    head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    csv_reader r;
+    r.window(head, 0, false);
+    std::vector<std::string_view> fields;
+    if (r.next(fields) == csv_reader::status::record) split = record_boundary(fd, r.consumed(), size / 2, size);
+  }
+  if (!split || *split >= size) {
+    feed_range(fd, 0, size, first, name);
+    first.finish();
+    return;
+  }
+  // the second half into a store of its own, on its own thread
+  row_sink second_sink;
+  second_sink.options = sink.options;
+  second_sink.storage->expected_rows = s.expected_rows / 2 + 1;
+  csv_parser second(name, second_sink);
+  std::exception_ptr second_error;
+  std::thread worker([&] {
+    try {
+      std::string head(std::size_t{1} << 16, '\0');
+      const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+      head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+      second.in.window(head, 0, false);
+      if (second.in.next(second.fields) != csv_reader::status::record)
+        throw input_error(input_location{std::string(name), {}, {}, {}}, "the header row is longer than 64 KiB");
+      second.read_header();
+      feed_range(fd, *split, size, second, name);
+      second.finish();
+    } catch (...) {
+      second_error = std::current_exception();
+    }
+  });
+  try {
+    feed_range(fd, 0, *split, first, name);
+  } catch (...) {
+    worker.join();
+    throw;  // the first error in file order
+  }
+  worker.join();
+  if (second_error) {
+    try {
+      std::rethrow_exception(second_error);
+    } catch (const input_error& e) {
+      input_location where = e.where();
+      if (where.row) *where.row += first.record;  // rows counted from the file's start
+      throw input_error(where, e.message());
+    }
+  }
+  // joined in file order: the second half's rows after the first's, their record numbers too
+  const std::size_t joined_at = s.rows;
+  first.finish();
+  column_store& row_no = second_sink.storage->columns[index_of(cols::source_row)];
+  for (double& v : row_no.numbers) v += static_cast<double>(first.record);
+  append_storage(s, *second_sink.storage);
+  sink.rows += s.rows - joined_at;
+  for (auto& note : second_sink.notes) sink.note(std::move(note));
+}
 
 }  // namespace detail
 INFERLENS_END_NAMESPACE
