@@ -1,7 +1,7 @@
 // `inferlens site`: a site of given MW (or GPUs, or investment) → GPUs → tokens per day at an
-// operating point (given, or interpolated on a result set's frontier at a target
-// interactivity) → revenue at a price per million tokens → TCO, margin, ROI and payback, with
-// every assumption and its source printed.
+// operating point (given, or read off a result set's frontier at a target interactivity) →
+// revenue at a price per million tokens → TCO, margin, ROI and payback, with every assumption
+// and its source printed.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -14,11 +14,12 @@
 #include <nlohmann/json.hpp>
 
 #include <inferlens/curves.hpp>
-#include <inferlens/economics.hpp>
 #include <inferlens/error.hpp>
+#include <inferlens/format.hpp>
+#include <inferlens/frontier.hpp>
+#include <inferlens/json.hpp>
+#include <inferlens/pricing.hpp>
 #include <inferlens/site.hpp>
-#include <inferlens/table.hpp>
-#include <inferlens/tco.hpp>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -40,7 +41,7 @@ struct site_options {
 };
 
 // The throughput to run at, from the options or a frontier.
-struct operating_point {
+struct site_point {
   double tput_per_gpu = 0;
   std::optional<double> output_fraction;  // output tokens / all tokens
   std::string accelerator;
@@ -62,65 +63,65 @@ std::string grouped(double v) {
 
 std::string dollars(double v) { return (v < 0 ? "-$" : "$") + grouped(std::abs(v)); }
 
-operating_point from_results(const site_options& o) {
-  if (!o.at) throw input_error({"--at", std::nullopt, std::nullopt, ""}, "with --results, give the target interactivity --at TOK_S_USER");
-  result_table table = apply_filters(load_inputs(o.results, o.lenient), o.filters);
-  if (o.latest) table = table.latest_per_configuration();
-  std::vector<std::string> names(std::begin(default_group_columns), std::end(default_group_columns));
-  const auto by = resolve_columns(names);
-  const column& x = *find_column("median_intvty");
-  const column& y = *find_column("tput_per_gpu");
-  auto groups = table.frontiers(by, x, y);
-  std::erase_if(groups, [](const group_frontier& g) { return g.frontier.empty(); });
-  if (groups.empty())
-    throw input_error({"--results", std::nullopt, std::nullopt, ""}, "no point with both median_intvty and tput_per_gpu after the filters");
-  if (groups.size() > 1) {
+// The operating point on the one system of the results, at the target interactivity.
+site_point from_results(const site_options& o) {
+  if (!o.at) option_error("--at", "", "with --results, give the target interactivity --at TOK_S_USER");
+  input_options in;
+  in.inputs = o.results;
+  in.filters = o.filters;
+  in.latest = o.latest;
+  in.lenient = o.lenient;
+  const result_table table = load_inputs(in);
+  const frontier_set set = table.frontiers();
+  std::vector<const system_frontier*> systems;
+  for (const system_frontier& s : set)
+    if (!s.empty()) systems.push_back(&s);
+  if (systems.empty()) option_error("--results", "", "no point with both median_intvty and tput_per_gpu after the filters");
+  if (systems.size() > 1) {
     std::string list;
-    for (const auto& g : groups) list += "\n  " + group_label(g.key);
-    throw input_error({"--results", std::nullopt, std::nullopt, ""},
-                      fmt::format("the results hold {} systems ({}); pick one with --filter COLUMN=VALUE:{}", groups.size(),
-                                  fmt::join(names, ", "), list));
+    for (const auto* s : systems) list += "\n  " + s->name();
+    option_error("--results", "",
+                 fmt::format("the results hold {} systems; pick one with --filter COLUMN=VALUE (e.g. accelerator=..., framework=...):{}",
+                             systems.size(), list));
   }
-  const group_frontier& g = groups.front();
-  const std::vector<double> fx = table.frontier_values(g, [&x](const benchmark_point& p) { return numeric(p, x); });
-  const std::vector<double> fy = table.frontier_values(g, [&y](const benchmark_point& p) { return numeric(p, y); });
-  const std::vector<double> ff = table.frontier_values(g, [](const benchmark_point& p) -> std::optional<double> {
-    if (p.output_throughput && p.total_token_throughput && *p.total_token_throughput > 0)
-      return *p.output_throughput / *p.total_token_throughput;
-    return std::nullopt;
-  });
-  const curve c(fx, fy);
-  const auto t = c.y_at(*o.at);
-  if (!t)
-    throw input_error({"--at", std::nullopt, std::nullopt, fmt::format("{}", *o.at)},
-                      fmt::format("outside the frontier's interactivity range [{}, {}] of {}", show_number(fx.front()),
-                                  show_number(fx.back()), group_label(g.key)));
-  if (!(*t > 0))
-    throw input_error({"--at", std::nullopt, std::nullopt, fmt::format("{}", *o.at)}, "the frontier's throughput there is 0");
-  operating_point op;
-  op.tput_per_gpu = *t;
+  const system_frontier& s = *systems.front();
+  const auto op = s.at(*o.at);
+  if (!op) {
+    const auto range = *s.x_range();
+    option_error("--at", fmt::format("{}", *o.at),
+                 fmt::format("outside the frontier's interactivity range [{}, {}] of {}", quantity(range.first, ""),
+                             quantity(range.second, ""), s.name()));
+  }
+  if (!(op->tput_per_gpu > 0)) option_error("--at", fmt::format("{}", *o.at), "the frontier's throughput there is 0");
+  site_point p;
+  p.tput_per_gpu = op->tput_per_gpu;
   // the output share, linear between the bracketing frontier points (it barely moves along a frontier)
-  if (std::all_of(ff.begin(), ff.end(), [](double v) { return std::isfinite(v); }))
-    op.output_fraction = curve(fx, ff, interpolation::linear).y_at(*o.at);
-  op.accelerator = table[g.frontier.front()].accelerator;
-  op.source = fmt::format("interpolated (Steffen) at {} tok/s/user on the tput_per_gpu frontier of {} ({} of {} points)",
-                          show_number(*o.at), group_label(g.key), g.frontier.size(), g.rows.size());
-  const bool disaggregated = uses_worker_pools(table[g.frontier.front()]);
-  if (disaggregated) op.source += "; disaggregated: total tokens over prefill + decode GPUs";
-  op.json = {{"interactivity", *o.at}, {"tput_per_gpu", *t}, {"frontier_points", g.frontier.size()}, {"group", group_label(g.key)},
-             {"disaggregated", disaggregated}};
-  return op;
+  std::vector<double> shares;
+  for (const benchmark_point& q : s.points())
+    if (q.output_throughput && q.total_token_throughput && *q.total_token_throughput > 0)
+      shares.push_back(*q.output_throughput / *q.total_token_throughput);
+  if (shares.size() == s.points().size()) {
+    const auto xs = s.curve().xs();
+    p.output_fraction = curve(std::vector<double>(xs.begin(), xs.end()), shares, interpolation::linear).y_at(*o.at);
+  }
+  p.accelerator = s.accelerator();
+  p.source = fmt::format("interpolated (Steffen) at {} tok/s/user on the tput_per_gpu frontier of {} ({} of {} points)",
+                         quantity(*o.at, ""), s.name(), s.points().size(), s.rows().size());
+  const bool disaggregated = uses_worker_pools(s.points().front());
+  if (disaggregated) p.source += "; disaggregated: total tokens over prefill + decode GPUs";
+  p.json = {{"interactivity", *o.at}, {"tput_per_gpu", p.tput_per_gpu}, {"frontier_points", s.points().size()}, {"system", s.name()},
+            {"disaggregated", disaggregated}};
+  return p;
 }
 
 void run_site(const site_options& o) {
-  operating_point op;
+  site_point op;
   if (!o.results.empty()) {
-    if (o.tput) throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, ""}, "give either --tput-per-gpu or --results, not both");
+    if (o.tput) option_error("--tput-per-gpu", "", "give either --tput-per-gpu or --results, not both");
     op = from_results(o);
   } else {
     if (!o.tput)
-      throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, ""},
-                        "give the operating point: --tput-per-gpu TOK_S_GPU, or --results FILE --at TOK_S_USER");
+      option_error("--tput-per-gpu", "", "give the operating point: --tput-per-gpu TOK_S_GPU, or --results FILE --at TOK_S_USER");
     op.tput_per_gpu = *o.tput;
     op.json = {{"tput_per_gpu", *o.tput}};
   }
@@ -132,29 +133,26 @@ void run_site(const site_options& o) {
   std::string price_source = "given";
   if (o.price) {
     if (o.price_input || o.price_output)
-      throw input_error({"--price-per-mtok", std::nullopt, std::nullopt, ""}, "give --price-per-mtok or --price-input/--price-output, not both");
+      option_error("--price-per-mtok", "", "give --price-per-mtok or --price-input/--price-output, not both");
     price = *o.price;
   } else if (o.price_input || o.price_output) {
     if (!op.output_fraction)
-      throw input_error({"--output-fraction", std::nullopt, std::nullopt, ""},
-                        "split prices need the output share of the tokens: give --output-fraction F (or --results)");
+      option_error("--output-fraction", "", "split prices need the output share of the tokens: give --output-fraction F (or --results)");
     const auto p = blended_price_usd_per_mtok(o.price_input.value_or(0), o.price_output.value_or(0), *op.output_fraction);
-    if (!p) throw input_error({"--price-input/--price-output", std::nullopt, std::nullopt, ""}, "prices must be >= 0 and the output fraction in [0, 1]");
+    if (!p) option_error("--price-input/--price-output", "", "prices must be >= 0 and the output fraction in [0, 1]");
     price = *p;
-    price_source = fmt::format("blended: input ${} x {:.4g} + output ${} x {:.4g}", show_number(o.price_input.value_or(0)),
-                               1 - *op.output_fraction, show_number(o.price_output.value_or(0)), *op.output_fraction);
+    price_source = fmt::format("blended: input ${} x {:.4g} + output ${} x {:.4g}", o.price_input.value_or(0), 1 - *op.output_fraction,
+                               o.price_output.value_or(0), *op.output_fraction);
   } else {
-    throw input_error({"--price-per-mtok", std::nullopt, std::nullopt, ""},
-                      "give the price: --price-per-mtok USD (all tokens), or --price-output USD [--price-input USD]");
+    option_error("--price-per-mtok", "", "give the price: --price-per-mtok USD (all tokens), or --price-output USD [--price-input USD]");
   }
 
-  economics_resolver resolve(*o.econ);
-  const economics_inputs& in = resolve(accelerator);
-  const preset_db empty;
-  const preset_db& db = resolve.presets() ? *resolve.presets() : empty;
+  const pricing pricing_used = pricing_from(*o.econ);
+  const resolved_pricing in = resolve_or_fail(pricing_used, accelerator);
+  const preset_db& db = pricing_used.presets();
   source_map sources;
-  sources["kw_per_gpu"] = in.power_label;
-  sources["usd_per_gpu_hour"] = in.cost_label;
+  sources["kw_per_gpu"] = in.power_source;
+  sources["usd_per_gpu_hour"] = in.cost_source;
   sources["tok_per_s_per_gpu"] = op.source;
   sources["price_usd_per_mtok"] = price_source;
 
@@ -169,7 +167,7 @@ void run_site(const site_options& o) {
   auto from_defaults = [&](std::optional<double> given, std::string_view key, std::string_view default_key, double fallback) {
     if (given) return *given;
     if (const sourced_value* v = db.default_value(default_key)) {
-      sources[std::string(key)] = detail::parameter_picker::describe(*v);
+      sources[std::string(key)] = v->described();
       return v->value;
     }
     sources[std::string(key)] = "library default";
@@ -180,7 +178,7 @@ void run_site(const site_options& o) {
 
   // the investment view: capex and the running costs on top of it
   const auto capex_given = o.econ->values.find("capex_usd_per_gpu");
-  const bool owned = canonical_tier(o.econ->cost) == "owned";
+  const bool owned = std::holds_alternative<owner_model>(pricing_used.cost());
   std::optional<cost_breakdown> opex_model;
   if (o.investment || capex_given != o.econ->values.end() || owned) {
     if (capex_given != o.econ->values.end()) {
@@ -190,25 +188,20 @@ void run_site(const site_options& o) {
       const accelerator_preset* a = db.find(accelerator);
       const sourced_value* v = a ? a->value("capex_usd_per_gpu") : nullptr;
       if (!v)
-        throw input_error({"", std::nullopt, std::nullopt, "capex_usd_per_gpu"},
-                          fmt::format("no capex preset for '{}': give --capex-per-gpu USD (or --gpus with --investment)", accelerator));
+        option_error("--capex-per-gpu", "",
+                     fmt::format("no capex preset for '{}': give --capex-per-gpu USD (or --gpus with --investment)", accelerator));
       s.capex_usd_per_gpu = v->value;
-      sources["capex_usd_per_gpu"] = detail::parameter_picker::describe(*v);
+      sources["capex_usd_per_gpu"] = v->described();
     }
     if (o.opex) {
       s.opex_usd_per_gpu_hour = *o.opex;
     } else {
-      // power + colocation + maintenance + other of the owner's model, without its capital line
-      economics_options eo = resolve.options();
-      double capex = s.capex_usd_per_gpu.value_or(0);
-      if (o.investment && o.gpus) capex = *o.investment / *o.gpus;
-      eo.values["capex_usd_per_gpu"] = capex;
-      const preset_db& model_db = resolve.presets() ? *resolve.presets() : load_cli_presets(*o.econ);
-      opex_model = resolve_cost(model_db, accelerator, {"owned", eo.vintage, eo.values, eo.values_source});
-      double opex = 0;
-      for (const auto& l : opex_model->lines)
-        if (l.item != "capital" && l.item != "unsold hours") opex += l.value;
-      s.opex_usd_per_gpu_hour = opex;
+      // the owner's model with this capex: its power, colocation, maintenance and other lines
+      economics_cli_options owner = *o.econ;
+      owner.cost = "owned";
+      owner.values["capex_usd_per_gpu"] = o.investment && o.gpus ? *o.investment / *o.gpus : s.capex_usd_per_gpu.value_or(0);
+      opex_model = resolve_or_fail(pricing_from(owner), accelerator).cost;
+      s.opex_usd_per_gpu_hour = *running_costs_usd_per_gpu_hour(*opex_model);
       sources["opex_usd_per_gpu_hour"] = "owned model without capital: power + colocation + maintenance + other (assumptions below)";
     }
   } else if (o.opex) {
@@ -217,7 +210,7 @@ void run_site(const site_options& o) {
   const site_result r = site_economics(s, sources);
 
   if (o.format == "json") {
-    nlohmann::json j = {{"accelerator", accelerator}, {"economics", in}, {"operating_point", op.json}, {"site", r}};
+    nlohmann::json j = {{"accelerator", accelerator}, {"pricing", in}, {"operating_point", op.json}, {"site", r}};
     j["operating_point"]["price_usd_per_mtok"] = price;
     if (op.output_fraction) j["operating_point"]["output_fraction"] = *op.output_fraction;
     if (opex_model) j["opex_model"] = *opex_model;
@@ -225,32 +218,32 @@ void run_site(const site_options& o) {
     return;
   }
 
-  fmt::print("site: {} GPUs of {} at {} kW/GPU ({} basis) = {} MW provisioned{}\n", grouped(r.gpus), accelerator.empty() ? "?" : accelerator,
-             show_number(in.kw_per_gpu), to_string(in.basis), show_number(r.provisioned_mw),
-             o.mw ? fmt::format(" (of {} MW)", show_number(*o.mw)) : std::string());
-  fmt::print("operating point: {} tok/s/GPU, {} of the hours; price {}/Mtok\n", show_number(op.tput_per_gpu),
-             fmt::format("{:.4g}%", 100 * s.utilization), show_money(price));
+  fmt::print("site: {} GPUs of {} at {}/GPU ({} basis) = {} provisioned{}\n", grouped(r.gpus), accelerator.empty() ? "?" : accelerator,
+             quantity(in.kw_per_gpu, "kW", 4), to_string(in.basis), quantity(r.provisioned_mw, "MW", 4),
+             o.mw ? fmt::format(" (of {})", quantity(*o.mw, "MW", 4)) : std::string());
+  fmt::print("operating point: {}, {:.4g}% of the hours; price {}\n", quantity(cols::tput_per_gpu, op.tput_per_gpu, 4), 100 * s.utilization,
+             quantity(price, "$/Mtok", 4));
   fmt::print("\n{:<30} {:>22} {:>26}\n", "", "per day", "per year");
   fmt::print("{:<30} {:>22} {:>26}\n", "tokens", grouped(r.tokens_per_day), grouped(r.tokens_per_year));
-  fmt::print("{:<30} {:>22} {:>26}\n", "revenue", dollars(r.revenue_usd_per_year / days_per_year), dollars(r.revenue_usd_per_year));
+  fmt::print("{:<30} {:>22} {:>26}\n", "revenue [USD]", dollars(r.revenue_usd_per_year / days_per_year), dollars(r.revenue_usd_per_year));
   if (r.tco_usd_per_year) {
-    fmt::print("{:<30} {:>22} {:>26}\n", fmt::format("TCO at {}/GPU-h", show_money(in.usd_per_gpu_hour)),
+    fmt::print("{:<30} {:>22} {:>26}\n", fmt::format("TCO at {} [USD]", quantity(in.usd_per_gpu_hour, "$/GPU-h", 4)),
                dollars(*r.tco_usd_per_year / days_per_year), dollars(*r.tco_usd_per_year));
-    fmt::print("{:<30} {:>22} {:>26}\n", "profit (revenue - TCO)", dollars(*r.profit_usd_per_year / days_per_year),
+    fmt::print("{:<30} {:>22} {:>26}\n", "profit (revenue - TCO) [USD]", dollars(*r.profit_usd_per_year / days_per_year),
                dollars(*r.profit_usd_per_year));
     if (r.margin) fmt::print("{:<30} {:>22}\n", "margin", fmt::format("{:.1f}%", 100 * *r.margin));
-    fmt::print("{:<30} {:>22}\n", "TCO per delivered Mtok", show_money(*r.tco_usd_per_mtok));
-    fmt::print("{:<30} {:>22}\n", "breakeven price per Mtok", show_money(*r.breakeven_price_usd_per_mtok));
+    fmt::print("{:<30} {:>22}\n", "TCO per delivered Mtok", quantity(*r.tco_usd_per_mtok, "$/Mtok", 4));
+    fmt::print("{:<30} {:>22}\n", "breakeven price", quantity(*r.breakeven_price_usd_per_mtok, "$/Mtok", 4));
   }
   if (r.investment_usd) {
-    fmt::print("\ninvestment {} ({} GPUs x {}); running costs {}/GPU-h = {}/year\n", dollars(*r.investment_usd), grouped(r.gpus),
-               dollars(*r.capex_usd_per_gpu), show_money(s.opex_usd_per_gpu_hour), dollars(r.opex_usd_per_year));
+    fmt::print("\ninvestment {} ({} GPUs x {}); running costs {} = {}/year\n", dollars(*r.investment_usd), grouped(r.gpus),
+               dollars(*r.capex_usd_per_gpu), quantity(s.opex_usd_per_gpu_hour, "$/GPU-h", 4), dollars(r.opex_usd_per_year));
     fmt::print("over {} years: revenue {} = {:.4g}x the investment; ROI (revenue - running costs - investment) / investment = "
                "{:.1f}%\n",
-               show_number(r.horizon_years), dollars(r.revenue_usd_over_horizon), *r.revenue_multiple, 100 * *r.roi);
-    fmt::print("payback: {}; price that repays investment and running costs over the horizon: {}/Mtok\n",
+               fmt::format("{:.4g}", r.horizon_years), dollars(r.revenue_usd_over_horizon), *r.revenue_multiple, 100 * *r.roi);
+    fmt::print("payback: {}; price that repays investment and running costs over the horizon: {}\n",
                r.payback_years ? fmt::format("{:.3g} years", *r.payback_years) : std::string("never (running costs exceed revenue)"),
-               show_money(*r.investment_breakeven_price_usd_per_mtok));
+               quantity(*r.investment_breakeven_price_usd_per_mtok, "$/Mtok", 4));
   }
   fmt::print("\nassumptions:\n");
   for (const auto& a : r.assumptions) fmt::print("  {:<30} {:>14} {:<12} {}\n", a.key, fmt::format("{:.10g}", a.value), a.unit, a.source);

@@ -2,7 +2,9 @@
 // the model behind each (every component, its value and its source), and optionally what they
 // make of a throughput: $/Mtok, tokens/s per MW, J/token, side by side for several systems.
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,9 @@
 
 #include <inferlens/economics.hpp>
 #include <inferlens/error.hpp>
+#include <inferlens/format.hpp>
+#include <inferlens/json.hpp>
+#include <inferlens/pricing.hpp>
 #include <inferlens/tco.hpp>
 
 #include "commands.hpp"
@@ -30,41 +35,48 @@ struct tco_options {
 
 struct system_result {
   std::string accelerator;
-  cost_breakdown cost;
-  power_breakdown power;
+  resolved_pricing price;
   std::optional<throughput_economics> at;
 };
+
+constexpr double none = std::numeric_limits<double>::quiet_NaN();
+std::string g6(double v) { return fmt::format("{:.6g}", v); }
+
+// A number for a table cell whose header carries the unit: 4 significant digits, k/M/G above 10^4.
+std::string cell(double v) { return quantity(v, "", 4); }
+std::string cell(const std::optional<double>& v) { return v ? cell(*v) : std::string("-"); }
 
 void print_assumptions(const std::vector<assumption>& as) {
   if (as.empty()) return;
   fmt::print("  assumptions:\n");
-  for (const auto& a : as) fmt::print("    {:<31} {:>12} {:<12} {}\n", a.key, show_number(a.value), a.unit, a.source);
+  for (const auto& a : as) fmt::print("    {:<31} {:>12} {:<12} {}\n", a.key, g6(a.value), a.unit, a.source);
 }
 
 void print_system(const system_result& s) {
-  const auto& c = s.cost;
+  const auto& c = s.price.cost;
   fmt::print("{} — cost: {}{}\n", s.accelerator, c.model, c.vintage.empty() ? "" : ", vintage " + c.vintage);
-  fmt::print("  {:<24} {:>10}  {}\n", "component", "$/GPU-h", "how");
-  for (const auto& l : c.lines) fmt::print("  {:<24} {:>10.4f}  {}\n", l.item, l.value, l.formula);
-  fmt::print("  {:<24} {:>10.4f}\n", "total", c.usd_per_gpu_hour);
-  if (c.model.rfind("tier", 0) == 0 || c.model == "given") fmt::print("  source: {}\n", c.source);
+  fmt::print("  {:<34} {:>10}  {}\n", "component", "$/GPU-h", "how");
+  for (const auto& l : c.lines) fmt::print("  {:<34} {:>10.4f}  {}\n", l.item, l.value, l.formula);
+  fmt::print("  {:<34} {:>10.4f}\n", "total", c.usd_per_gpu_hour);
+  if (c.model.starts_with("tier") || c.model == "given") fmt::print("  source: {}\n", c.source);
   if (c.model == "owned" || c.model == "rented") print_assumptions(c.assumptions);
 
-  const auto& p = s.power;
+  const auto& p = s.price.power;
   fmt::print("{} — power: {}{}\n", s.accelerator, p.model, p.vintage.empty() ? "" : ", vintage " + p.vintage);
-  fmt::print("  {:<24} {:>10}  {}\n", "component", "kW/GPU", "how");
-  for (const auto& l : p.lines) fmt::print("  {:<24} {:>10.4f}  {}\n", l.item, l.value, l.formula);
-  if (p.it_kw_per_gpu) fmt::print("  {:<24} {:>10.4f}\n", "IT (critical) power", *p.it_kw_per_gpu);
-  if (p.utility_kw_per_gpu) fmt::print("  {:<24} {:>10.4f}\n", "utility (all-in) power", *p.utility_kw_per_gpu);
-  fmt::print("  {:<24} {:>10.4f}  per {} kW\n", "used", p.kw_per_gpu, to_string(p.basis));
+  fmt::print("  {:<34} {:>10}  {}\n", "component", "kW/GPU", "how");
+  for (const auto& l : p.lines) fmt::print("  {:<34} {:>10.4f}  {}\n", l.item, l.value, l.formula);
+  if (p.it_kw_per_gpu) fmt::print("  {:<34} {:>10.4f}\n", "IT (critical) power", *p.it_kw_per_gpu);
+  if (p.utility_kw_per_gpu) fmt::print("  {:<34} {:>10.4f}\n", "utility (all-in) power", *p.utility_kw_per_gpu);
+  fmt::print("  {:<34} {:>10.4f}  per {} kW\n", "used", p.kw_per_gpu, to_string(p.basis));
   if (p.model != "components") fmt::print("  source: {}\n", p.source);
   print_assumptions(p.model == "components" || p.assumptions.size() > 1 ? p.assumptions : std::vector<assumption>{});
 
   if (s.at) {
     const auto& e = *s.at;
-    fmt::print("  at {} tok/s/GPU: {}/Mtok, {} tok/s per {} MW, {} J/token, {} tokens per $\n", show_number(e.tput_per_gpu),
-               show_money(*e.usd_per_mtok), show_number(*e.tok_per_s_per_mw), to_string(p.basis), show_number(*e.j_per_token),
-               show_number(*e.tokens_per_usd));
+    fmt::print("  at {}: {}, {} per {} MW, {}, {}\n", quantity(cols::tput_per_gpu, e.tput_per_gpu, 4),
+               quantity(e.usd_per_mtok.value_or(none), "$/Mtok", 4),
+               quantity(e.tok_per_s_per_mw.value_or(none), "tok/s", 3), to_string(p.basis),
+               quantity(e.j_per_token.value_or(none), "J/tok", 3), quantity(e.tokens_per_usd.value_or(none), "tok/$", 3));
   }
   fmt::print("\n");
 }
@@ -72,16 +84,17 @@ void print_system(const system_result& s) {
 // Why one system wins: cost per token = price / throughput, so its ratio is the price ratio over
 // the throughput ratio.
 void print_comparison(const std::vector<system_result>& systems) {
-  fmt::print("{:<12} {:>9} {:>8} {:>11} {:>10} {:>12} {:>9}\n", "accelerator", "$/GPU-h", "kW/GPU", "tok/s/GPU", "$/Mtok",
-             "tok/s/MW", "J/token");
+  const std::string_view basis = to_string(systems.front().price.basis);
+  fmt::print("{:<12} {:>9} {:>8} {:>11} {:>10} {:>14} {:>9}\n", "accelerator", "[$/GPU-h]", "[kW/GPU]", "[tok/s/GPU]", "[$/Mtok]",
+             fmt::format("[tok/s/MW {}]", basis), "[J/tok]");
   for (const auto& s : systems)
-    fmt::print("{:<12} {:>9.4f} {:>8.4f} {:>11} {:>10.4g} {:>12.0f} {:>9.4g}\n", s.accelerator, s.cost.usd_per_gpu_hour,
-               s.power.kw_per_gpu, show_number(s.at->tput_per_gpu), *s.at->usd_per_mtok, *s.at->tok_per_s_per_mw,
-               *s.at->j_per_token);
+    fmt::print("{:<12} {:>9} {:>8} {:>11} {:>10} {:>14} {:>9}\n", s.accelerator, cell(s.price.usd_per_gpu_hour), cell(s.price.kw_per_gpu),
+               cell(s.at->tput_per_gpu), cell(s.at->usd_per_mtok), cell(s.at->tok_per_s_per_mw), cell(s.at->j_per_token));
   const auto& a = systems.front();
   for (std::size_t i = 1; i < systems.size(); ++i) {
     const auto& b = systems[i];
-    const double price = b.cost.usd_per_gpu_hour / a.cost.usd_per_gpu_hour, tput = b.at->tput_per_gpu / a.at->tput_per_gpu;
+    if (!a.at->usd_per_mtok || !b.at->usd_per_mtok || !a.at->tok_per_s_per_mw || !b.at->tok_per_s_per_mw) continue;
+    const double price = b.price.usd_per_gpu_hour / a.price.usd_per_gpu_hour, tput = b.at->tput_per_gpu / a.at->tput_per_gpu;
     const double cost = *b.at->usd_per_mtok / *a.at->usd_per_mtok;
     fmt::print("{} vs {}: {:.3g}x the hourly cost and {:.3g}x the throughput -> {:.3g}x the cost per token ({} is cheaper per "
                "token); {:.3g}x the tokens per MW\n",
@@ -95,72 +108,51 @@ void print_list(const preset_db& db) {
   for (const auto& v : db.vintages)
     fmt::print("vintage {}{}: {}{}\n", v.name, v.name == db.default_vintage ? " (default)" : "", v.title,
                v.used.empty() ? "" : " — " + v.used);
-  fmt::print("\n{:<8} {:<8} {:>11} {:>9} {:>7} {:>13} {:>6} {:>6} {:>7}\n", "accel", "vintage", "hyperscaler", "neocloud", "rental",
-             "kW/GPU", "TDP W", "HBM GB", "HBM TB/s");
-  auto cell = [](const sourced_value* v) { return v ? show_number(v->value) : std::string("-"); };
-  for (const auto& [key, a] : db.accelerators) {
-    std::vector<std::string> vintages;
-    for (const auto& v : db.vintages) vintages.push_back(v.name);
-    for (const auto& v : vintages) {
-      const sourced_value* p = a.power(v);
-      if (!p && !a.cost(v, "hyperscaler") && !a.cost(v, "rental")) continue;
-      fmt::print("{:<8} {:<8} {:>11} {:>9} {:>7} {:>13} {:>6} {:>6} {:>7}\n", key, v, cell(a.cost(v, "hyperscaler")),
-                 cell(a.cost(v, "neocloud")), cell(a.cost(v, "rental")),
-                 p ? fmt::format("{} {}", show_number(p->value), to_string(p->basis.value_or(power_basis::utility))) : "-",
-                 cell(a.value("tdp_w")), cell(a.value("hbm_gb")), cell(a.value("hbm_tb_per_s")));
+  fmt::print("\n{:<8} {:<8} {:>13} {:>13} {:>13} {:>12} {:>7} {:>8} {:>10}\n", "accel", "vintage", "[$/GPU-h] hs", "neocloud", "rental",
+             "[kW/GPU]", "[TDP W]", "[HBM GB]", "[HBM TB/s]");
+  auto value = [](const sourced_value* v) { return v ? g6(v->value) : std::string("-"); };
+  for (const auto& [key, a] : db.accelerators)
+    for (const auto& v : db.vintages) {
+      const sourced_value* p = a.power(v.name);
+      if (!p && !a.cost(v.name, "hyperscaler") && !a.cost(v.name, "rental")) continue;
+      fmt::print("{:<8} {:<8} {:>13} {:>13} {:>13} {:>12} {:>7} {:>8} {:>10}\n", key, v.name, value(a.cost(v.name, "hyperscaler")),
+                 value(a.cost(v.name, "neocloud")), value(a.cost(v.name, "rental")),
+                 p ? fmt::format("{} {}", g6(p->value), to_string(p->basis.value_or(power_basis::utility))) : "-",
+                 value(a.value("tdp_w")), value(a.value("hbm_gb")), value(a.value("hbm_tb_per_s")));
     }
-  }
-  fmt::print("\nevery value's source: {} (or `inferlens tco --accelerator NAME`)\n", db.files.front());
+  fmt::print("\nevery value's source: `inferlens tco --accelerator NAME`, or data/accelerators.json\n");
 }
 
 void run_tco(const tco_options& o) {
-  const economics_cli_options& e = *o.econ;
-  const economics_options opts = to_economics_options(e);
-  std::unique_ptr<preset_db> db;
-  if (o.list || needs_presets(opts) || !e.overrides.empty() || !e.presets_file.empty())
-    db = std::make_unique<preset_db>(load_cli_presets(e));
-  if (o.list) {
-    print_list(*db);
-    return;
-  }
-  std::vector<std::string> accelerators = split_list(o.accelerators);
+  const pricing price = pricing_from(*o.econ);
+  if (o.list) return print_list(price.presets());
+  std::vector<std::string> accelerators;
+  if (!o.accelerators.empty()) accelerators = split_list(o.accelerators, "--accelerator");
   if (accelerators.empty()) {
-    if (needs_presets(opts))
-      throw input_error({"--accelerator", std::nullopt, std::nullopt, ""},
-                        "give the accelerator (e.g. --accelerator b200; `inferlens tco --list` shows the presets)");
+    if (price.uses_presets())
+      option_error("--accelerator", "", "give the accelerator (e.g. --accelerator b200; `inferlens tco --list` shows the presets)");
     accelerators.push_back("");
   }
-  const std::vector<double> tputs = parse_number_list(o.throughputs, "--tput-per-gpu", /*positive=*/true,
-                                                              "a throughput > 0 in tok/s/GPU");
+  const std::vector<double> tputs = o.throughputs.empty() ? std::vector<double>{} : number_list(o.throughputs, "--tput-per-gpu", true);
   if (!tputs.empty() && tputs.size() != 1 && tputs.size() != accelerators.size())
-    throw input_error({"--tput-per-gpu", std::nullopt, std::nullopt, o.throughputs},
-                      fmt::format("give one throughput, or one per accelerator ({})", accelerators.size()));
+    option_error("--tput-per-gpu", o.throughputs, fmt::format("give one throughput, or one per accelerator ({})", accelerators.size()));
 
-  const preset_db empty;
   std::vector<system_result> systems;
   for (std::size_t i = 0; i < accelerators.size(); ++i) {
-    system_result s;
-    s.accelerator = accelerators[i];
-    s.cost = resolve_cost(db ? *db : empty, s.accelerator, {opts.cost, opts.vintage, opts.values, opts.values_source});
-    s.power = resolve_power(db ? *db : empty, s.accelerator, {opts.power, opts.vintage, opts.basis, opts.values, opts.values_source});
-    if (!tputs.empty()) {
-      economics_inputs in;
-      in.usd_per_gpu_hour = s.cost.usd_per_gpu_hour;
-      in.kw_per_gpu = s.power.kw_per_gpu;
-      in.basis = s.power.basis;
-      s.at = economics_of_throughput(tputs.size() == 1 ? tputs.front() : tputs[i], in);
-    }
+    system_result s{accelerators[i], resolve_or_fail(price, accelerators[i]), std::nullopt};
+    if (!tputs.empty()) s.at = economics_of_throughput(tputs.size() == 1 ? tputs.front() : tputs[i], s.price);
     systems.push_back(std::move(s));
   }
 
   if (o.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : systems) {
-      nlohmann::json j = {{"accelerator", s.accelerator}, {"cost", s.cost}, {"power", s.power}};
+      nlohmann::json j = s.price;
+      j["accelerator"] = s.accelerator;
       if (s.at) j["at"] = *s.at;
       out.push_back(std::move(j));
     }
-    std::cout << nlohmann::json{{"systems", out}}.dump(2) << '\n';
+    std::cout << nlohmann::json{{"pricing", price.describe()}, {"systems", out}}.dump(2) << '\n';
     return;
   }
   for (const auto& s : systems) print_system(s);

@@ -285,7 +285,7 @@ std::string vintages_of(const Map& m) {
 
 inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const published_tier& m) {
   const accelerator_preset* acc = db.find(accelerator);
-  if (!acc) no_preset(accelerator, db, "price it with a fixed rate and power (fixed_rate, fixed_power) or add it to the presets (merge_presets_file)");
+  if (!acc) no_preset(accelerator, db, "price it with a fixed rate and power, or add it to the presets");
   const std::string vintage = db.vintage(m.vintage);
   const std::string_view name = to_string(m.level);
   const sourced_value* v = acc->cost(vintage, name);
@@ -361,7 +361,7 @@ inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator
   } else if (rental) {
     in.contract_usd_per_gpu_hour = pick.derived("contract_usd_per_gpu_hour", rental->value, "rental tier: " + rental->described());
   } else if (!acc) {
-    no_preset(accelerator, db, "give the contract rate (renter_model::contract_usd_per_gpu_hour) or add it to the presets");
+    no_preset(accelerator, db, "give the contract rate, or add it to the presets");
   } else {
     bad_parameter("contract_usd_per_gpu_hour", concat("no rental tier for ", acc->key, " in vintage ", vintage.empty() ? "(none)" : vintage,
                                                       ": give the contract rate"));
@@ -379,7 +379,7 @@ inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator
 
 inline power_breakdown power_for(const preset_db& db, std::string_view accelerator, const preset_power& m) {
   const accelerator_preset* acc = db.find(accelerator);
-  if (!acc) no_preset(accelerator, db, "give its power (fixed_power, component_power_model) or add it to the presets (merge_presets_file)");
+  if (!acc) no_preset(accelerator, db, "give its power, or add it to the presets");
   const std::string vintage = db.vintage(m.vintage);
   const sourced_value* p = acc->power(vintage);
   if (!p)
@@ -422,7 +422,7 @@ inline power_breakdown power_for(const preset_db&, std::string_view accelerator,
 inline power_breakdown power_for(const preset_db& db, std::string_view accelerator, const component_power_model& m) {
   const accelerator_preset* acc = db.find(accelerator);
   if (!acc && !m.tdp_w)
-    no_preset(accelerator, db, "give tdp_w and host_w_per_gpu (component_power_model), or its power (fixed_power), or add it to the presets");
+    no_preset(accelerator, db, "give its TDP and host power (tdp_w, host_w_per_gpu), or its power, or add it to the presets");
   parameter_picker pick{db, acc, {}};
   power_components c;
   c.tdp_w = pick.need("tdp_w", m.tdp_w, accelerator);

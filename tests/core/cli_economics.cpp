@@ -1,5 +1,6 @@
 // `inferlens tco` and `inferlens site` run as real processes: JSON output against hand
-// calculations, and bad inputs that must fail with a message naming what to give.
+// calculations (the presets built in, or a file given), and bad inputs that must fail with a
+// message naming the option to give.
 #include <doctest/doctest.h>
 
 #ifdef INFERLENS_CLI
@@ -40,11 +41,14 @@ constexpr double crf_10_3 = 0.1 * 1.331 / 0.331;
 
 TEST_CASE("inferlens tco: presets, models and pricing a throughput") {
   const std::string presets = "--presets " + std::string(INFERLENS_SOURCE_DIR) + "/data/accelerators.json";
-  SUBCASE("the default tier and vintage") {
-    const auto j = run_json("tco --accelerator b200 " + presets);
-    CHECK(j["systems"][0]["cost"]["usd_per_gpu_hour"] == 1.73);
-    CHECK(j["systems"][0]["power"]["kw_per_gpu"] == 1.71);
-    CHECK(j["systems"][0]["power"]["basis"] == "it");
+  SUBCASE("the default tier and vintage, from the presets built in and from the file") {
+    for (const std::string& file : {std::string(), presets}) {
+      const auto j = run_json("tco --accelerator b200 " + file);
+      CHECK(j["systems"][0]["cost"]["usd_per_gpu_hour"] == 1.73);
+      CHECK(j["systems"][0]["power"]["kw_per_gpu"] == 1.71);
+      CHECK(j["systems"][0]["power"]["basis"] == "it");
+      CHECK(j["systems"][0]["accelerator"] == "b200");
+    }
   }
   SUBCASE("owned: the reference's H100 example") {
     // 35000 × CRF(10%, 4) / 8760 + 1.37 × 1 × 1.2 × 0.08 + 1.37 × 150 / 730 = 1.26044 + 0.13152 + 0.28151
@@ -76,6 +80,22 @@ TEST_CASE("inferlens tco: presets, models and pricing a throughput") {
     const auto j = run_json("tco --cost 2.5 --power 1.2 --tput-per-gpu 1000");
     CHECK(j["systems"][0]["at"]["usd_per_mtok"].get<double>() == 2.5 / 3.6);
   }
+  SUBCASE("an accelerator added by an overrides file") {
+    scratch_dir dir;
+    const fs::path f = dir.write("ours.json", R"({"accelerators": {"rtx6000": {"cost_usd_per_gpu_hour": {"hyperscaler": 0.9}, "kw_per_gpu": 0.8}}})");
+    // 0.9 / (1000 × 3600 / 1e6) = 0.25; 1000 × 1000 / 0.8 = 1.25e6
+    const auto j = run_json("tco -a rtx6000 --tput-per-gpu 1000 --overrides " + f.string());
+    CHECK(j["systems"][0]["at"]["usd_per_mtok"].get<double>() == 0.9 / (1000 * 3600 / 1e6));
+    CHECK(j["systems"][0]["at"]["tok_per_s_per_mw"].get<double>() == 1000.0 * 1000 / 0.8);
+  }
+  SUBCASE("readable table: units in the headers, sensible precision") {
+    const auto r = run_inferlens("tco -a b200,mi355x --tput-per-gpu 15000,10000 --vintage 2025-08");
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "[tok/s/MW utility]"));
+    CHECK(contains(r.out, "6.912 M"));  // 15000 × 1000 / 2.17 = 6,912,442
+    CHECK_FALSE(contains(r.out, "e+06"));
+    CHECK(contains(r.out, "mi355x vs b200"));
+  }
   SUBCASE("the preset list") {
     const auto r = run_inferlens("tco --list " + presets);
     CHECK(r.status == 0);
@@ -84,27 +104,45 @@ TEST_CASE("inferlens tco: presets, models and pricing a throughput") {
   }
 }
 
-TEST_CASE("inferlens tco: bad inputs fail with a message saying what to give") {
-  const std::string presets = "--presets " + std::string(INFERLENS_SOURCE_DIR) + "/data/accelerators.json";
-  auto r = run_inferlens("tco -a rtx6000 " + presets);
+TEST_CASE("inferlens tco: bad inputs fail with a message naming the option to give") {
+  auto r = run_inferlens("tco -a rtx6000");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "no preset for accelerator 'rtx6000'"));
-  CHECK(contains(r.out, "give --cost USD_PER_GPU_HOUR and --power KW_PER_GPU"));
-  r = run_inferlens("tco -a b200 --cost owned " + presets);
+  CHECK(contains(r.out, "--accelerator: field 'accelerator': no preset for accelerator 'rtx6000' (presets: b200"));
+  CHECK(contains(r.out, "give --cost USD_PER_GPU_HOUR and --power KW_PER_GPU, or add it with --overrides FILE"));
+  r = run_inferlens("tco -a b200 --cost owned");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "--capex-per-gpu"));
-  r = run_inferlens("tco -a b200 --cost=-3 " + presets);
+  CHECK(contains(r.out, "field 'capex_usd_per_gpu': no value given and none in the presets for 'b200' (set it with --capex-per-gpu USD)"));
+  r = run_inferlens("tco -a b200 --cost=-3");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "must be > 0"));
-  r = run_inferlens("tco -a b200 --vintage 1999 " + presets);
+  CHECK(contains(r.out, "--cost: field 'usd_per_gpu_hour': must be > 0, got -3"));
+  r = run_inferlens("tco -a b200 --cost cheapest");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "unknown vintage '1999'"));
+  CHECK(contains(r.out, "unknown cost model: expected hyperscaler, neocloud, rental"));
+  r = run_inferlens("tco -a tpu7x --cost neocloud");
+  CHECK(r.status == 2);
+  CHECK(contains(r.out, "no 'neocloud' cost for tpu7x in vintage 2026-07"));
+  CHECK(contains(r.out, "give --cost with another tier or a number"));
+  r = run_inferlens("tco -a b200 --vintage 1999");
+  CHECK(r.status == 2);
+  CHECK(contains(r.out, "--vintage: field 'vintage': unknown vintage '1999' (known: 2025-08, 2026-07)"));
+  r = run_inferlens("tco -a b200 --power components --pue 0.9");
+  CHECK(r.status == 2);
+  CHECK(contains(r.out, "--pue: field 'pue': must be >= 1, got 0.9"));
   r = run_inferlens("tco -a b200 --presets /nonexistent/presets.json");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "/nonexistent/presets.json"));
-  r = run_inferlens("tco -a b200 --tput-per-gpu 0 " + presets);
+  CHECK(contains(r.out, "/nonexistent/presets.json: cannot open the file"));
+  r = run_inferlens("tco -a b200 --tput-per-gpu 0");
   CHECK(r.status == 2);
-  CHECK(contains(r.out, "expected a throughput > 0"));
+  CHECK(contains(r.out, "--tput-per-gpu"));
+  CHECK(contains(r.out, "expected a number > 0"));
+  r = run_inferlens("tco");
+  CHECK(r.status == 2);
+  CHECK(contains(r.out, "give the accelerator"));
+  scratch_dir dir;
+  const fs::path bad = dir.write("bad.json", R"({"accelerators": {"h100": {"kw_per_gpu": {"2026-07": {"value": -1.4, "basis": "it"}}}}})");
+  r = run_inferlens("tco -a h100 --overrides " + bad.string());
+  CHECK(r.status == 2);
+  CHECK(contains(r.out, bad.string() + ": field 'accelerators.h100.kw_per_gpu.2026-07.value': must be > 0, got -1.4"));
 }
 
 TEST_CASE("inferlens site: sizing, revenue, cost view and investment view") {
