@@ -1,14 +1,25 @@
-// Client capacity of the load generator: one client thread against the simulated server on
-// loopback (the server runs in a forked child process, so each side has its own core and its own
-// file-descriptor limit). Three figures, each against a baseline measured in the same run:
-//   1. streamed token events per second: the load generator against a raw reader that only drains
-//      the same responses (no HTTP parser, no SSE, no JSON);
-//   2. concurrent streams held at once, out of the number asked for;
-//   3. client-added delay (client stamp − the server's write stamp of the same chunk) at 1,000
-//      streams, percentiles, against DESIGN §9's 200 µs p99.
-// Usage: benchmark_loadgen [--events-streams N] [--events-tokens N] [--streams N] [--delay-streams N]
-//        [--only 1|2|3] [--busy-poll 0|1] [--delayed-ack 0|1] [--kernel-stamps 0|1] [--delay-small 0|1]
+// Client capacity of the load generator against the simulated server on loopback (the server in
+// forked child processes, so each side has its own file-descriptor limit; on a small machine
+// they share the cores). Every figure comes with a baseline measured in the same run:
+//   1. batched writes: a CPU-bound server packs many events per write; client CPU per event,
+//      against a reader that only drains the same responses (no HTTP parser, SSE or JSON);
+//   2. one event per stream per engine step (how vLLM, SGLang and llama.cpp send tokens): reads
+//      carry one event each, so the cost per event is the cost per read; against a bare
+//      epoll + recvmsg loop over the same server, the floor any client pays on this kernel;
+//   3. I/O threads: the per-step pattern with 1, 2, ... client threads (and as many server
+//      processes sharing the port): events per client CPU-second per thread stay flat when the
+//      threads do not contend, and wall events/s grow with the cores given;
+//   4. concurrent streams held at once;
+//   5. client-added delay at 10, 100 and 1,000 streams, by side: the server's own share (its
+//      write-completed stamp − its pre-write stamp: a preempted thread, a full socket buffer), the
+//      client's share (the client's stamp − the server's write-completed stamp) against DESIGN
+//      §9's 200 µs p99, and the client's read lag (kernel receive → read), which kernel stamps
+//      keep out of the measurements.
+// Usage: benchmark_loadgen [--only 1..5] [--events-streams N] [--events-tokens N] [--step-streams N]
+//        [--step-ms MS] [--step-tokens N] [--threads 1,2,4] [--streams N] [--delay-streams N]
+//        [--delay-small 0|1] [--busy-poll 0|1] [--kernel-stamps 0|1]
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,65 +54,86 @@ double thread_cpu_s() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
+double process_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+double wall_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-// ---- the server in a child process -----------------------------------------------------------
+// ---- servers in child processes --------------------------------------------------------------
 
-struct child_server {
-  pid_t pid = -1;
-  int cmd = -1;  // parent → child
+struct stamps {
+  std::vector<std::int64_t> sent, written;
+};
+
+struct child_servers {
+  std::vector<pid_t> pids;
+  std::vector<int> cmds;  // parent → child
   std::uint16_t port = 0;
   std::string trace_file;
 };
 
-child_server start_server(const sim::server_options& opts) {
-  int to_child[2], from_child[2];
-  if (pipe(to_child) != 0 || pipe(from_child) != 0) std::abort();
-  child_server c;
+// `count` servers on one port (SO_REUSEPORT shares the connections among them).
+child_servers start_servers(sim::server_options opts, int count = 1) {
+  child_servers c;
   c.trace_file = "/tmp/inferlens_bench_traces_" + std::to_string(getpid()) + ".txt";
-  c.pid = fork();
-  if (c.pid == 0) {
-    close(to_child[1]);
-    close(from_child[0]);
-    sim::server s(opts);
-    s.start();
-    const std::uint16_t port = s.port();
-    if (write(from_child[1], &port, sizeof port) != sizeof port) _exit(1);
-    char what = 0;
-    if (read(to_child[0], &what, 1) == 1 && what == 'T') {
-      std::ofstream out(c.trace_file);
-      for (const auto& t : s.traces()) {
-        out << t.id << ' ' << t.chunks.size();
-        for (const auto& ch : t.chunks) out << ' ' << ch.sent.time_since_epoch().count();
-        out << '\n';
+  opts.reuse_port = count > 1;
+  for (int k = 0; k < count; ++k) {
+    int to_child[2], from_child[2];
+    if (pipe(to_child) != 0 || pipe(from_child) != 0) std::abort();
+    if (k > 0) opts.port = c.port;
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(to_child[1]);
+      close(from_child[0]);
+      sim::server s(opts);
+      s.start();
+      const std::uint16_t port = s.port();
+      if (write(from_child[1], &port, sizeof port) != sizeof port) _exit(1);
+      char what = 0;
+      if (read(to_child[0], &what, 1) == 1 && what == 'T') {
+        std::ofstream out(c.trace_file);
+        for (const auto& t : s.traces()) {
+          out << t.id << ' ' << t.chunks.size();
+          for (const auto& ch : t.chunks) out << ' ' << ch.sent.time_since_epoch().count() << ' ' << ch.written.time_since_epoch().count();
+          out << '\n';
+        }
       }
+      s.stop();
+      _exit(0);
     }
-    s.stop();
-    _exit(0);
+    close(to_child[0]);
+    close(from_child[1]);
+    c.pids.push_back(pid);
+    c.cmds.push_back(to_child[1]);
+    if (read(from_child[0], &c.port, sizeof c.port) != sizeof c.port) std::abort();
+    close(from_child[0]);
   }
-  close(to_child[0]);
-  close(from_child[1]);
-  c.cmd = to_child[1];
-  if (read(from_child[0], &c.port, sizeof c.port) != sizeof c.port) std::abort();
-  close(from_child[0]);
   return c;
 }
 
-// Stops the child; with traces, returns id → chunk write stamps.
-std::map<std::string, std::vector<std::int64_t>> stop_server(child_server& c, bool traces) {
-  const char what = traces ? 'T' : 'Q';
-  if (write(c.cmd, &what, 1) != 1) std::abort();
-  close(c.cmd);
-  int status = 0;
-  waitpid(c.pid, &status, 0);
-  std::map<std::string, std::vector<std::int64_t>> m;
+// Stops the children; with traces (one server only), returns id → chunk stamps.
+std::map<std::string, stamps> stop_servers(child_servers& c, bool traces) {
+  for (int fd : c.cmds) {
+    const char what = traces ? 'T' : 'Q';
+    if (write(fd, &what, 1) != 1) std::abort();
+    close(fd);
+  }
+  for (pid_t pid : c.pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  std::map<std::string, stamps> m;
   if (traces) {
     std::ifstream in(c.trace_file);
     std::string id;
     std::size_t n = 0;
     while (in >> id >> n) {
       auto& v = m[id];
-      v.resize(n);
-      for (auto& x : v) in >> x;
+      v.sent.resize(n);
+      v.written.resize(n);
+      for (std::size_t k = 0; k < n; ++k) in >> v.sent[k] >> v.written[k];
     }
     std::remove(c.trace_file.c_str());
   }
@@ -118,13 +150,13 @@ lg::run_plan plan(std::size_t streams, std::int64_t isl, std::int64_t osl) {
   return p;
 }
 
-bool g_busy_poll = false, g_delayed_ack = true, g_kernel_stamps = true;
+bool g_busy_poll = false, g_kernel_stamps = true;
 
-lg::client_options client(std::uint16_t port) {
+lg::client_options client(std::uint16_t port, std::size_t threads = 1) {
   lg::client_options o;
   o.busy_poll = g_busy_poll;
-  o.delayed_ack = g_delayed_ack;
   o.kernel_rx_stamps = g_kernel_stamps;
+  o.io_threads = threads;
   o.url = "http://127.0.0.1:" + std::to_string(port);
   o.request.model = "sim-model";
   o.format = lg::prompt_format::token_ids;
@@ -134,13 +166,116 @@ lg::client_options client(std::uint16_t port) {
   return o;
 }
 
-// ---- the baseline: a reader that only drains the bytes ---------------------------------------
+// The server of part 2/3/5: every running stream gets one event per step of `step_s`, each step
+// written on its own (no batching of steps into one write).
+sim::server_options per_step_server(double step_s) {
+  sim::server_options so;
+  so.model = sim::step_model::fast();
+  so.model.decode_base_s = step_s;
+  so.time_scale = 1.0;
+  so.max_steps_without_yield = 1;
+  so.record_traces = false;
+  return so;
+}
+
+std::string request_text(const lg::prompt& p) {
+  lg::request_options ro;
+  ro.model = "sim-model";
+  const std::string body = lg::build_body(p, ro, true);
+  return "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// ---- baselines -------------------------------------------------------------------------------
 
 struct drain_stats {
-  std::uint64_t events = 0, bytes = 0;
+  std::uint64_t events = 0, bytes = 0, reads = 0;
   std::size_t ok = 0;
+  double cpu_s = 0, wall = 0;
 };
 
+// Counts events (blank lines) and the end of each response in what a socket delivered.
+struct stream_counter {
+  char prev = 0;
+  std::string tail;
+  bool done = false;
+  void add(const char* b, std::size_t n, drain_stats& st) {
+    const char* e = b + n;
+    for (const char* q = b; (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(e - q)))); ++q)
+      if ((q == b ? prev : q[-1]) == '\n') ++st.events;
+    if (n) prev = e[-1];
+    tail.append(b, n);
+    if (tail.size() > 16) tail.erase(0, tail.size() - 16);
+    if (tail.ends_with("0\r\n\r\n")) done = true;
+  }
+};
+
+// The floor: one thread, level-triggered epoll, one recvmsg per ready socket into one buffer
+// (with SO_TIMESTAMPNS, as the client), nothing parsed. What any client pays for the reads.
+drain_stats bare_reader(std::uint16_t port, const lg::run_plan& p) {
+  drain_stats st;
+  const int ep = epoll_create1(0);
+  std::vector<int> fds;
+  std::vector<stream_counter> counters(p.prompts.size());
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (std::size_t i = 0; i < p.prompts.size(); ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
+    const int one = 1, zero = 0;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (g_kernel_stamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    const std::string req = request_text(p.prompts[i]);
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) std::abort();
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    fds.push_back(fd);
+  }
+  std::vector<char> buf(256 * 1024);
+  alignas(cmsghdr) char control[64];
+  epoll_event evs[512];
+  std::size_t open = fds.size();
+  const double c0 = thread_cpu_s(), w0 = wall_s();
+  while (open > 0) {
+    const int n = epoll_wait(ep, evs, 512, 10000);
+    if (n <= 0) break;
+    for (int k = 0; k < n; ++k) {
+      const std::size_t i = evs[k].data.u64;
+      iovec iov{buf.data(), buf.size()};
+      msghdr m{};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = control;
+      m.msg_controllen = sizeof control;
+      const ssize_t r = recvmsg(fds[i], &m, MSG_DONTWAIT);
+      timespec rt{};
+      clock_gettime(CLOCK_REALTIME, &rt);
+      if (r > 0) {
+        ++st.reads;
+        st.bytes += static_cast<std::uint64_t>(r);
+        counters[i].add(buf.data(), static_cast<std::size_t>(r), st);
+      }
+      if (r == 0 || counters[i].done) {
+        st.ok += counters[i].done;
+        epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], nullptr);
+        close(fds[i]);
+        --open;
+      }
+    }
+  }
+  st.cpu_s = thread_cpu_s() - c0;
+  st.wall = wall_s() - w0;
+  close(ep);
+  st.events -= 2 * st.ok;  // usage chunk and [DONE] are not token events
+  return st;
+}
+
+// A reader that only drains (Asio coroutines, no HTTP parser), the batched pattern's baseline.
 net::awaitable<void> drain_one(tcp::endpoint ep, std::string request, drain_stats* st) {
   tcp::socket sock(co_await net::this_coro::executor);
   auto c = co_await sock.async_connect(ep, net::as_tuple(net::use_awaitable));
@@ -148,22 +283,14 @@ net::awaitable<void> drain_one(tcp::endpoint ep, std::string request, drain_stat
   auto w = co_await net::async_write(sock, net::buffer(request), net::as_tuple(net::use_awaitable));
   if (std::get<0>(w)) co_return;
   std::vector<char> buf(16 * 1024);
-  char prev = 0;
-  bool done_seen = false;
-  std::string last;  // the stream's last bytes, for markers split across reads
+  stream_counter counter;
   for (;;) {
     auto r = co_await sock.async_read_some(net::buffer(buf), net::as_tuple(net::use_awaitable));
     const std::size_t n = std::get<1>(r);
     st->bytes += n;
-    const char* b = buf.data();
-    const char* e = b + n;
-    for (const char* q = b; (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(e - q)))); ++q)
-      if ((q == b ? prev : q[-1]) == '\n') ++st->events;  // an event ends at a blank line
-    if (n) prev = e[-1];
-    last.append(b, n);
-    if (!done_seen && last.find("[DONE]") != std::string::npos) done_seen = true;
-    if (last.size() > 32) last.erase(0, last.size() - 32);
-    if (done_seen && last.ends_with("0\r\n\r\n")) {
+    ++st->reads;
+    counter.add(buf.data(), n, *st);
+    if (counter.done) {
       ++st->ok;
       break;
     }
@@ -174,17 +301,35 @@ net::awaitable<void> drain_one(tcp::endpoint ep, std::string request, drain_stat
 drain_stats drain(std::uint16_t port, const lg::run_plan& p) {
   net::io_context ioc{1};
   const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
-  lg::request_options ro;
-  ro.model = "sim-model";
   drain_stats st;
-  for (const auto& pr : p.prompts) {
-    const std::string body = lg::build_body(pr, ro, true);
-    std::string req = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
-    net::co_spawn(ioc, drain_one(ep, std::move(req), &st), net::detached);
-  }
+  for (const auto& pr : p.prompts) net::co_spawn(ioc, drain_one(ep, request_text(pr), &st), net::detached);
+  const double c0 = thread_cpu_s(), w0 = wall_s();
   ioc.run();
+  st.cpu_s = thread_cpu_s() - c0;
+  st.wall = wall_s() - w0;
+  st.events -= 2 * st.ok;
   return st;
+}
+
+struct client_stats {
+  std::uint64_t events = 0, reads = 0;
+  std::size_t ok = 0;
+  double cpu_s = 0, wall = 0;
+};
+
+// The load generator on a plan; CPU is the whole process's minus the children (it runs alone).
+client_stats run_client(std::uint16_t port, const lg::run_plan& p, std::size_t threads = 1) {
+  const double c0 = process_cpu_s();
+  const lg::run_result rr = lg::run(client(port, threads), p);
+  client_stats s;
+  s.cpu_s = process_cpu_s() - c0;
+  s.wall = lg::seconds(rr.start, rr.end);
+  for (const auto& r : rr.records) {
+    s.events += r.chunks.size();
+    s.reads += r.reads;
+    s.ok += r.ok();
+  }
+  return s;
 }
 
 std::size_t arg(int argc, char** argv, const char* name, std::size_t dflt) {
@@ -192,6 +337,20 @@ std::size_t arg(int argc, char** argv, const char* name, std::size_t dflt) {
     if (std::strcmp(argv[i], name) == 0) return static_cast<std::size_t>(std::strtoull(argv[i + 1], nullptr, 10));
   return dflt;
 }
+std::vector<std::size_t> list_arg(int argc, char** argv, const char* name, std::vector<std::size_t> dflt) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) {
+      std::vector<std::size_t> v;
+      for (char* s = argv[i + 1]; *s;) {
+        v.push_back(std::strtoull(s, &s, 10));
+        if (*s == ',') ++s;
+      }
+      return v;
+    }
+  return dflt;
+}
+
+double us(double cpu, std::uint64_t events) { return events ? cpu / static_cast<double>(events) * 1e6 : 0; }
 
 }  // namespace
 
@@ -202,71 +361,101 @@ int main(int argc, char** argv) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  const std::size_t ev_streams = arg(argc, argv, "--events-streams", 200);
-  const std::int64_t ev_tokens = static_cast<std::int64_t>(arg(argc, argv, "--events-tokens", 2000));
-  const std::size_t held = arg(argc, argv, "--streams", 10000);
-  const std::size_t delay_streams = arg(argc, argv, "--delay-streams", 1000);
-  const std::size_t only = arg(argc, argv, "--only", 0);  // 1, 2 or 3: run that part alone
-  const bool busy = arg(argc, argv, "--busy-poll", 0) != 0;  // the client never sleeps in epoll
-  g_busy_poll = busy;
-  g_delayed_ack = arg(argc, argv, "--delayed-ack", 1) != 0;
+  const std::size_t only = arg(argc, argv, "--only", 0);
+  g_busy_poll = arg(argc, argv, "--busy-poll", 0) != 0;
   g_kernel_stamps = arg(argc, argv, "--kernel-stamps", 1) != 0;
-  std::printf("inferlens load generator, one client thread%s; simulated server in a child process (fd limit %llu)\n",
-              busy ? " (busy polling)" : "", static_cast<unsigned long long>(rl.rlim_cur));
+  const auto part = [&](std::size_t k) { return only == 0 || only == k; };
+  std::printf("inferlens load generator; simulated server in child processes (fd limit %llu, %ld cores)%s\n",
+              static_cast<unsigned long long>(rl.rlim_cur), sysconf(_SC_NPROCESSORS_ONLN), g_busy_poll ? "; busy polling" : "");
 
-  // 1. token events per second: a CPU-bound server (no model waits), one token per event
-  if (only == 0 || only == 1) {
+  // 1. batched writes: a CPU-bound server (no model waits) packs many events per write
+  if (part(1)) {
+    const std::size_t streams = arg(argc, argv, "--events-streams", 200);
+    const auto tokens = static_cast<std::int64_t>(arg(argc, argv, "--events-tokens", 2000));
     sim::server_options so;
     so.model = sim::step_model::fast();
     so.time_scale = 0.0;
     so.record_traces = false;
-    const lg::run_plan p = plan(ev_streams, 16, ev_tokens);
-
-    child_server base = start_server(so);
-    const double b_cpu0 = thread_cpu_s();
-    const auto b0 = std::chrono::steady_clock::now();
+    const lg::run_plan p = plan(streams, 16, tokens);
+    child_servers base = start_servers(so);
     const drain_stats d = drain(base.port, p);
-    const double b_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
-    const double b_cpu = thread_cpu_s() - b_cpu0;
-    stop_server(base, false);
-
-    child_server srv = start_server(so);
-    const double cpu0 = thread_cpu_s();
-    const lg::run_result rr = lg::run(client(srv.port), p);
-    const double cpu = thread_cpu_s() - cpu0;
-    stop_server(srv, false);
-    std::uint64_t events = 0;
-    std::size_t ok = 0;
-    for (const auto& r : rr.records) {
-      events += r.chunks.size();
-      ok += r.ok();
-    }
-    const double wall = lg::seconds(rr.start, rr.end);
-    const double drain_events = static_cast<double>(d.events) - 2.0 * static_cast<double>(d.ok);  // minus usage and [DONE]
-    std::printf("\n1. streamed token events, %zu streams x %lld tokens (%zu ok)\n", ev_streams, static_cast<long long>(ev_tokens), ok);
-    std::printf("   load generator: %.0f events/s wall, %.0f events per client CPU second (%.2f us/event)\n",
-                static_cast<double>(events) / wall, static_cast<double>(events) / cpu, cpu / static_cast<double>(events) * 1e6);
-    std::printf("   baseline (drain only, no parsing): %.0f events/s wall, %.0f events per client CPU second\n",
-                drain_events / b_wall, drain_events / b_cpu);
-    std::printf("   ratio to baseline: %.2f wall, %.2f CPU;  capacity vs target 500,000/s: %.2fx\n",
-                (static_cast<double>(events) / wall) / (drain_events / b_wall),
-                (static_cast<double>(events) / cpu) / (drain_events / b_cpu), static_cast<double>(events) / cpu / 500000.0);
+    stop_servers(base, false);
+    child_servers srv = start_servers(so);
+    const client_stats c = run_client(srv.port, p);
+    stop_servers(srv, false);
+    std::printf("\n1. batched writes, %zu streams x %lld tokens (%zu ok): %.1f events per read\n", streams, static_cast<long long>(tokens), c.ok,
+                static_cast<double>(c.events) / static_cast<double>(std::max<std::uint64_t>(c.reads, 1)));
+    std::printf("   load generator: %.0f events/s wall, %.0f per client CPU second (%.2f us/event)\n", static_cast<double>(c.events) / c.wall,
+                static_cast<double>(c.events) / c.cpu_s, us(c.cpu_s, c.events));
+    std::printf("   drain-only reader: %.0f events/s wall, %.0f per CPU second (%.2f us/event)\n", static_cast<double>(d.events) / d.wall,
+                static_cast<double>(d.events) / d.cpu_s, us(d.cpu_s, d.events));
+    std::printf("   ratio to the drain-only reader (CPU per event): %.2f;  capacity vs target 500,000/s: %.2fx\n",
+                us(c.cpu_s, c.events) / us(d.cpu_s, d.events), static_cast<double>(c.events) / c.cpu_s / 500000.0);
   }
 
-  // 2. concurrent streams held: all connected and streaming at once
-  if (only == 0 || only == 2) {
+  // 2. one event per stream per step
+  if (part(2)) {
+    const std::size_t streams = arg(argc, argv, "--step-streams", 1000);
+    const double step_ms = static_cast<double>(arg(argc, argv, "--step-ms", 10));
+    const auto tokens = static_cast<std::int64_t>(arg(argc, argv, "--step-tokens", 300));
+    const auto so = per_step_server(step_ms * 1e-3);
+    const lg::run_plan p = plan(streams, 16, tokens);
+    child_servers base = start_servers(so);
+    const drain_stats f = bare_reader(base.port, p);
+    stop_servers(base, false);
+    child_servers srv = start_servers(so);
+    const client_stats c = run_client(srv.port, p);
+    stop_servers(srv, false);
+    std::printf("\n2. one event per stream per %.0f ms step, %zu streams x %lld tokens (%zu ok; offered %.0f events/s)\n", step_ms, streams,
+                static_cast<long long>(tokens), c.ok, static_cast<double>(streams) / (step_ms * 1e-3));
+    std::printf("   load generator: %.2f events per read, %.2f us of client CPU per event: %.0f events per client CPU second\n",
+                static_cast<double>(c.events) / static_cast<double>(std::max<std::uint64_t>(c.reads, 1)), us(c.cpu_s, c.events),
+                static_cast<double>(c.events) / c.cpu_s);
+    std::printf("   bare epoll + recvmsg (the kernel's floor): %.2f events per read, %.2f us per event: %.0f per CPU second\n",
+                static_cast<double>(f.events) / static_cast<double>(std::max<std::uint64_t>(f.reads, 1)), us(f.cpu_s, f.events),
+                static_cast<double>(f.events) / f.cpu_s);
+    std::printf("   ratio to the floor (CPU per event): %.2f;  capacity vs target 500,000/s: %.2fx (the floor's: %.2fx)\n",
+                us(c.cpu_s, c.events) / us(f.cpu_s, f.events), static_cast<double>(c.events) / c.cpu_s / 500000.0,
+                static_cast<double>(f.events) / f.cpu_s / 500000.0);
+  }
+
+  // 3. I/O threads on the per-step pattern
+  if (part(3)) {
+    const auto threads = list_arg(argc, argv, "--threads", {1, 2});
+    const std::size_t streams = arg(argc, argv, "--step-streams", 1000);
+    const double step_ms = static_cast<double>(arg(argc, argv, "--step-ms", 10));
+    const auto tokens = static_cast<std::int64_t>(arg(argc, argv, "--step-tokens", 300));
+    std::printf("\n3. I/O threads, one event per stream per %.0f ms step, %zu streams x %lld tokens, one server process per thread\n", step_ms,
+                streams, static_cast<long long>(tokens));
+    std::printf("   %7s %12s %16s %20s %14s\n", "threads", "events/s", "events per read", "per client CPU-s", "per thread");
+    double base = 0;
+    for (const std::size_t n : threads) {
+      const lg::run_plan p = plan(streams, 16, tokens);
+      child_servers srv = start_servers(per_step_server(step_ms * 1e-3), static_cast<int>(n));
+      const client_stats c = run_client(srv.port, p, n);
+      stop_servers(srv, false);
+      const double per_cpu = static_cast<double>(c.events) / c.cpu_s;  // all client threads' CPU together
+      if (base == 0) base = per_cpu;
+      std::printf("   %7zu %12.0f %16.2f %20.0f %13.2fx\n", n, static_cast<double>(c.events) / c.wall,
+                  static_cast<double>(c.events) / static_cast<double>(std::max<std::uint64_t>(c.reads, 1)), per_cpu, per_cpu / base);
+    }
+    std::printf("   (per thread: events per CPU-second relative to one thread; 1.00x = no contention between threads)\n");
+  }
+
+  // 4. concurrent streams held: all connected and streaming at once
+  if (part(4)) {
+    const std::size_t held = arg(argc, argv, "--streams", 10000);
     sim::server_options so;
     so.model = sim::step_model::fast();
     so.model.decode_base_s = 0.02;  // 20 ms steps (at 10k sequences the server is CPU-bound anyway)
     so.time_scale = 1.0;
     so.record_traces = false;
-    child_server srv = start_server(so);
+    child_servers srv = start_servers(so);
     const lg::run_plan p = plan(held, 16, 400);
-    const double cpu0 = thread_cpu_s();
+    const double cpu0 = process_cpu_s();
     const lg::run_result rr = lg::run(client(srv.port), p);
-    const double cpu = thread_cpu_s() - cpu0;
-    stop_server(srv, false);
-    // most requests open at one instant (sent → done), and most streaming (first → last chunk)
+    const double cpu = process_cpu_s() - cpu0;
+    stop_servers(srv, false);
     auto peak_of = [](std::vector<std::pair<lg::time_point, int>> ev) {
       std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); });
       int cur = 0, peak = 0;
@@ -284,54 +473,48 @@ int main(int argc, char** argv) {
       streaming.emplace_back(r.chunks.back().t, -1);
     }
     const int held_peak = peak_of(open), streaming_peak = peak_of(streaming);
-    std::printf("\n2. concurrent streams: %zu asked, %zu completed ok over %zu connections; at the peak %d open at once, %d of them\n"
-                "   between their first and last token\n",
+    std::printf("\n4. concurrent streams: %zu asked, %zu completed ok over %zu connections; at the peak %d open at once, %d of them mid-stream\n",
                 held, ok, rr.connections, held_peak, streaming_peak);
     std::printf("   ratio to asked: %.3f; vs target 10,000: %.2fx; %.1f s wall, %.1f s client CPU\n",
                 static_cast<double>(held_peak) / static_cast<double>(held), held_peak / 10000.0, lg::seconds(rr.start, rr.end), cpu);
   }
 
-  // 3. client-added delay: the server writes every stream's token at each 10 ms engine step, so
-  //    N streams deliver N events at once and one thread works through them in turn; the delay
-  //    grows with N. Measured at 10, 100 and N = --delay-streams (1,000).
-  if (only == 0 || only == 3) {
-    std::printf("\n3. client-added delay = the client's stamp - the server's write stamp of the same chunk%s\n",
-                g_kernel_stamps ? " (stamps: kernel receive time)" : " (stamps: steady_clock after each read)");
-    std::printf("   %7s %8s %9s %9s %9s %9s %9s %11s %10s   %s\n", "streams", "chunks", "p50 us", "p90 us", "p99 us",
-                "p99.9 us", "max us", "us/event", "p99/200us", "bytes waiting for the client: p50 / p99 us");
-    std::vector<std::size_t> sizes{10, 100, delay_streams};
-    if (arg(argc, argv, "--delay-small", 1) == 0) sizes = {delay_streams};
+  // 5. client-added delay, by side
+  if (part(5)) {
+    std::printf("\n5. delay between the server's write and the client's stamp of the same chunk, 10 ms steps, 300 tokens a stream%s\n",
+                g_kernel_stamps ? " (client stamps: kernel receive time)" : " (client stamps: after each read)");
+    std::printf("   %7s %8s | %-29s | %-29s | %-20s | %s\n", "streams", "chunks", "client's share p50/p99/max us", "server's share p50/p99/max us",
+                "read lag p50/p99 us", "client p99 / 200 us");
+    std::vector<std::size_t> sizes{10, 100, arg(argc, argv, "--delay-streams", 1000)};
+    if (arg(argc, argv, "--delay-small", 1) == 0) sizes = {sizes.back()};
     for (const std::size_t n : sizes) {
-      sim::server_options so;
-      so.model = sim::step_model::fast();
-      so.model.decode_base_s = 0.01;
-      so.time_scale = 1.0;
-      child_server srv = start_server(so);
+      auto so = per_step_server(0.01);
+      so.record_traces = true;
+      child_servers srv = start_servers(so);
       const lg::run_plan p = plan(n, 16, 300);
-      const double cpu0 = thread_cpu_s();
       const lg::run_result rr = lg::run(client(srv.port), p);
-      const double cpu = thread_cpu_s() - cpu0;
-      const auto truth = stop_server(srv, true);
-      std::vector<double> delay_us, wait_us;
+      const auto truth = stop_servers(srv, true);
+      std::vector<double> client_us, server_us, lag_us;
       for (const auto& r : rr.records) {
         const auto it = truth.find(r.id);
-        if (it == truth.end() || it->second.size() != r.chunks.size()) continue;
+        if (it == truth.end() || it->second.sent.size() != r.chunks.size()) continue;
         for (std::size_t k = 0; k < r.chunks.size(); ++k) {
-          delay_us.push_back(static_cast<double>(r.chunks[k].t.time_since_epoch().count() - it->second[k]) / 1000.0);
-          if (r.rx_stamped) wait_us.push_back(r.chunks[k].client_delay_us);
+          const double written = static_cast<double>(it->second.written[k]), sent = static_cast<double>(it->second.sent[k]);
+          client_us.push_back((static_cast<double>(r.chunks[k].t.time_since_epoch().count()) - written) / 1000.0);
+          server_us.push_back((written - sent) / 1000.0);
+          if (r.rx_stamped) lag_us.push_back(r.chunks[k].client_delay_us);
         }
       }
-      const auto s = inferlens::summarize(delay_us);
-      const auto w = inferlens::summarize(wait_us);
-      if (!s.count) {
+      const auto c = inferlens::summarize(client_us), s = inferlens::summarize(server_us), l = inferlens::summarize(lag_us);
+      if (!c.count) {
         std::printf("   %7zu: no chunk matched the server's traces\n", n);
         continue;
       }
-      std::printf("   %7zu %8zu %9.0f %9.0f %9.0f %9.0f %9.0f %11.2f %10.2f   %s\n", n, s.count, *s.median, *s.p90, *s.p99,
-                  *s.p999, *s.max, cpu / static_cast<double>(s.count) * 1e6, *s.p99 / 200.0,
-                  w.count ? (std::to_string(static_cast<long>(*w.median)) + " / " + std::to_string(static_cast<long>(*w.p99))).c_str()
-                          : "-");
+      const std::string lag = l.count ? std::to_string(static_cast<long>(*l.median)) + " / " + std::to_string(static_cast<long>(*l.p99)) : "-";
+      std::printf("   %7zu %8zu | %8.0f %9.0f %10.0f | %8.0f %9.0f %10.0f | %-20s | %.2f\n", n, c.count, *c.median, *c.p99, *c.max,
+                  *s.median, *s.p99, *s.max, lag.c_str(), *c.p99 / 200.0);
     }
+    std::printf("   (client's share < 0: the kernel took the bytes before the server's write() returned)\n");
   }
   return 0;
 }

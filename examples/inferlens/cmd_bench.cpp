@@ -476,16 +476,13 @@ void run_bench(const bench_options& o) {
     lg::random_options ro;
     ro.isl = points.front().isl;
     ro.osl = 1;
-    const lg::preflight_result pre = lg::preflight(co, lg::random_prompts(ro, 1).front());
+    std::int64_t longest = 0;
+    for (const auto& p : points) longest = std::max(longest, p.isl + so.dataset.prefix_len + p.osl);
+    if (so.dataset.kind != lg::dataset_options::source::random) longest = 0;  // a file's lengths are its own
+    const lg::preflight_result pre = lg::preflight(co, lg::random_prompts(ro, 1).front(), longest);
     if (!pre.ok) throw std::runtime_error(pre.message);
     if (co.request.model.empty()) co.request.model = pre.model;
     if (co.format == lg::prompt_format::automatic) co.format = pre.token_ids ? lg::prompt_format::token_ids : lg::prompt_format::text;
-    if (pre.max_model_len)
-      for (const auto& p : points)
-        if (p.isl + so.dataset.prefix_len + p.osl > *pre.max_model_len)
-          throw input_error({"--isl/--osl", {}, {}, fmt::format("{} + {}", p.isl + so.dataset.prefix_len, p.osl)},
-                            fmt::format("the request is longer than the server's context of {} tokens (max_model_len of '{}')",
-                                        *pre.max_model_len, co.request.model));
     if (!o.quiet)
       std::fprintf(stderr, "inferlens: %s answers%s; model '%s'%s%s; prompts as %s\n", co.url.c_str(),
                    pre.server.empty() ? "" : (" (server: " + pre.server + ")").c_str(), co.request.model.c_str(),
@@ -518,13 +515,19 @@ void run_bench(const bench_options& o) {
                        "(a busy machine), which stretches TPOT and lowers throughput; raise --sim-time-scale",
                        o.sim_time_scale, 100 * lost / (run + lost));
   };
-  hooks.health = lateness;
+  bool warned = false;  // the progress display printed the warning during this point
+  hooks.health = [&] {
+    std::string w = lateness();
+    warned = warned || !w.empty();
+    return w;
+  };
   hooks.on_point = [&](const lg::point_result& r) {
     if (!o.quiet) {
       if (r.skipped) std::fprintf(stderr, "inferlens: %s: interrupted before anything was measured; not written\n", lg::detail::point_label(r.spec).c_str());
       else std::fprintf(stderr, "inferlens: %s\n", point_line(r, o).c_str());
-      if (const std::string w = lateness(); !w.empty()) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+      if (const std::string w = lateness(); !w.empty() && !warned) std::fprintf(stderr, "  warning: %s\n", w.c_str());
     }
+    warned = false;
     if (server) baseline = server->counters();
   };
   const auto results = lg::run_sweep(so, points, hooks);

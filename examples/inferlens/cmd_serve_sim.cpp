@@ -141,7 +141,7 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
                                                        : std::to_string(sim::traits_of(o.server.personality).tokens_per_delta),
                          o.server.time_scale, o.fast ? " (fast preset)" : "", sim::to_string(o.server.personality),
                          o.server.idle_timeout_s, o.server.header_timeout_s,
-                         o.server.max_connections ? std::to_string(o.server.max_connections) : std::string("fd-limit"))
+                         server.options().max_connections)
                  .c_str(),
              stderr);
 

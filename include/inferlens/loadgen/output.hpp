@@ -110,7 +110,7 @@ inline std::string file_safe(std::string_view s) {
 
 }  // namespace detail
 
-/// The raw client result JSON of a point: io.hpp's to_vllm_client_json (the `_ms` schema that
+/// The raw client result JSON of a point: json.hpp's to_vllm_client_json (the `_ms` schema that
 /// `inferlens frontier` and InferenceMAX's process_result read) plus the keys vLLM writes that a
 /// point cannot know, vLLM's client-queue metrics (latency from the scheduled time), and what
 /// inferlens adds, under names no other tool uses.

@@ -176,9 +176,11 @@ inline std::string model_list(const std::vector<server_model>& models) {
 }  // namespace detail
 
 /// The pre-flight: reach the server, learn its models (choosing the model when `o` names none
-/// and the server lists exactly one), and send one request of one output token to the endpoint
-/// in `sample`'s form. `ok` is false, with a sentence in `message`, when the run would fail.
-inline preflight_result preflight(client_options o, const prompt& sample) {
+/// and the server lists exactly one), check that the longest request (`longest_tokens`, prompt
+/// + output; 0: unchecked) fits the context it lists, and send one request of one output token
+/// to the endpoint in `sample`'s form. `ok` is false, with a sentence in `message`, when the run
+/// would fail.
+inline preflight_result preflight(client_options o, const prompt& sample, std::int64_t longest_tokens = 0) {
   preflight_result res;
   const endpoint ep = parse_endpoint(o.url, o.request.api);
   validate(o);
@@ -218,6 +220,11 @@ inline preflight_result preflight(client_options o, const prompt& sample) {
   res.model = o.request.model;
   for (const auto& m : res.models)
     if (m.id == res.model) res.max_model_len = m.max_model_len;
+  if (res.max_model_len && longest_tokens > *res.max_model_len) {
+    res.message = "the longest request (" + std::to_string(longest_tokens) + " tokens: prompt + output) is longer than the context of '" +
+                  res.model + "' (" + std::to_string(*res.max_model_len) + " tokens, max_model_len in " + ep.models_path + ")";
+    return res;
+  }
 
   run_plan plan;
   prompt p = sample;
