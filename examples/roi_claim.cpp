@@ -20,6 +20,7 @@
 
 #include <inferlens/curves.hpp>
 #include <inferlens/economics.hpp>
+#include <inferlens/pricing.hpp>
 #include <inferlens/site.hpp>
 
 namespace il = inferlens;
@@ -29,15 +30,20 @@ namespace {
 constexpr double investment_usd = 5e6;
 constexpr double claimed_revenue_usd = 75e6;
 constexpr double gpus = 72;                 // one NVL72 rack
-constexpr double kw_it_per_gpu = 1.87;       // InferenceX, July 2026 ("All-In (W)")
 constexpr double output_share = 0.5;         // 1k in / 1k out
 constexpr double crusoe_input = 1.35, crusoe_output = 5.40;
+
+// GB200 at InferenceX's July-2026 figures: 1.87 kW IT ("All-In (W)") per GPU.
+const il::resolved_pricing& gb200() {
+  static const il::resolved_pricing p = *il::pricing::preset(il::tier::hyperscaler).resolve("gb200");
+  return p;
+}
 
 il::site_result site(double tput, double price, double utilization, double years, double opex = 0) {
   il::site_inputs in;
   in.gpus = gpus;
   in.investment_usd = investment_usd;
-  in.kw_per_gpu = kw_it_per_gpu;
+  in.kw_per_gpu = gb200().kw_per_gpu;
   in.tok_per_s_per_gpu = tput;
   in.price_usd_per_mtok = price;
   in.utilization = utilization;
@@ -105,9 +111,12 @@ int main() {
   }
   fmt::print("\n");
 
-  // 4. Revenue is not return: the running costs and the rest of the site.
-  // power 1.87 kW × 0.75 load × PUE 1.25 × $0.08/kWh + colocation 1.87 kW × $184/kW-month / 730 h
-  const double opex = kw_it_per_gpu * 0.75 * 1.25 * 0.08 + kw_it_per_gpu * 184 / 730.0;
+  // 4. Revenue is not return: the running costs and the rest of the site. The owner's model with
+  // the claim's capex and the presets' defaults: power 1.87 kW × 0.75 load × PUE 1.25 × $0.08/kWh
+  // + colocation 1.87 kW × $184/kW-month / 730 h.
+  il::owner_model owner;
+  owner.capex_usd_per_gpu = investment_usd / gpus;
+  const double opex = *il::running_costs_usd_per_gpu_hour(il::pricing(owner).resolve("gb200")->cost);
   const auto with_costs = site(tput, needed_4y, 1.0, 4, opex);
   fmt::print("4. At ${:.3f}/M, 4 years, every hour busy: revenue ${:.1f}M (15x). Power and colocation at ${:.3f}/GPU-h\n"
              "   cost ${:.2f}M over the 4 years, so the net return is {:.1f}x; payback {:.2f} years. Published rack prices\n"
