@@ -9,7 +9,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
@@ -796,15 +795,17 @@ struct preset_parser {
   }
 };
 
-inline std::string read_text_file(const std::filesystem::path& path) {
+// (A path as a string, which a std::filesystem::path converts to: <filesystem> alone costs as
+// much to compile as the rest of this header.)
+inline std::string read_text_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw input_error({path.string(), std::nullopt, std::nullopt, ""}, "cannot open the file");
+  if (!f) throw input_error({path, std::nullopt, std::nullopt, ""}, "cannot open the file");
   std::string text;
   char buf[65536];
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (failed) throw input_error({path.string(), std::nullopt, std::nullopt, ""}, "cannot read the file");
+  if (failed) throw input_error({path, std::nullopt, std::nullopt, ""}, "cannot read the file");
   return text;
 }
 
@@ -821,8 +822,8 @@ inline preset_db parse_presets(std::string_view document, const std::string& ori
 }
 
 /// Load a full preset file (the shipped one's schema), strictly validated.
-inline preset_db load_presets(const std::filesystem::path& path) {
-  return parse_presets(detail::read_text_file(path), path.string(), true);
+inline preset_db load_presets(const std::string& path) {
+  return parse_presets(detail::read_text_file(path), path, true);
 }
 
 /// The presets shipped with the library (data/accelerators.json, embedded at build time): parsed
@@ -870,8 +871,8 @@ inline void merge_presets(preset_db& base, const preset_db& overlay) {
 
 /// Read a user's override file (same schema, lenient) and lay it over `base`.
 /// @throws input_error naming the file and the key path of a bad value
-inline void merge_presets_file(preset_db& base, const std::filesystem::path& path) {
-  merge_presets(base, parse_presets(detail::read_text_file(path), path.string(), false));
+inline void merge_presets_file(preset_db& base, const std::string& path) {
+  merge_presets(base, parse_presets(detail::read_text_file(path), path, false));
 }
 
 INFERLENS_END_NAMESPACE
