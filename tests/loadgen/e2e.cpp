@@ -69,7 +69,7 @@ std::map<std::string, sim::request_trace> traces_by_id(const sim::server& s) {
 
 // The server records a stream when it ends on its side, which can be after the client gave up on it.
 void wait_for_traces(const sim::server& s, std::size_t n) {
-  for (int i = 0; i < 300 && s.traces().size() < n; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 3000 && s.traces().size() < n; ++i) std::this_thread::sleep_for(10ms);
 }
 
 std::size_t count_errors(const std::vector<lg::request_record>& v, lg::error_kind k) {
