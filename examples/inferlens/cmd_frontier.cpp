@@ -86,7 +86,7 @@ std::string images_note(const system_frontier& s) {
 void print_table(const frontier_set& set, const std::vector<double>& at, bool economics) {
   const column_id x = set.spec().x, y = set.spec().y;
   fmt::print("x = {}, y = {}", header(x), header(y));
-  if (!at.empty()) fmt::print("; systems ranked by y at {} {}", quantity(x, at.front(), 4), info(x).unit);
+  if (!at.empty()) fmt::print("; systems ranked by y at {}", quantity(x, at.front(), 4));
   fmt::print("\n");
   std::size_t rank = 0;
   std::vector<const system_frontier*> order;
@@ -102,11 +102,13 @@ void print_table(const frontier_set& set, const std::vector<double>& at, bool ec
       for (const auto& k : s->skipped()) fmt::print("  {} rows: {}{}\n", k.rows, k.reason, hint(k.reason));
       continue;
     }
-    fmt::print("  {:>16} {:>16} {:>6} {:>5}  {}\n", name_of(x), name_of(y), "conc", "gpus", "parallelism");
+    const std::string hx = header(x), hy = header(y);
+    const std::size_t wx = std::max<std::size_t>(hx.size(), 10), wy = std::max<std::size_t>(hy.size(), 10);
+    fmt::print("  {:>{}} {:>{}} {:>11} {:>5}  {}\n", hx, wx, hy, wy, "concurrency", "gpus", "parallelism");
     const auto xs = s->curve().xs(), ys = s->curve().ys();
     for (std::size_t i = 0; i < s->points().size(); ++i) {
       const benchmark_point& p = s->points()[i];
-      fmt::print("  {:>16} {:>16} {:>6} {:>5}  {}\n", quantity(x, xs[i], 4), quantity(y, ys[i], 4),
+      fmt::print("  {:>{}} {:>{}} {:>11} {:>5}  {}\n", number_text(xs[i]), wx, number_text(ys[i]), wy,
                  p.concurrency ? std::to_string(*p.concurrency) : "-", p.num_gpus ? std::to_string(*p.num_gpus) : "-",
                  parallelism(p));
     }

@@ -260,6 +260,16 @@ inline constexpr column_alias column_aliases[] = {
     {"output_len", cols::osl, "natural"},
     {"total_tput", cols::total_token_throughput, "natural"},
     {"checkpoint", cols::model_raw, "natural"},
+    {"cost", cols::usd_per_mtok, "natural"},
+    {"cost_per_mtok", cols::usd_per_mtok, "natural"},
+    {"usd_per_input_mtok", cols::usd_per_mtok_input, "natural"},
+    {"usd_per_output_mtok", cols::usd_per_mtok_output, "natural"},
+    {"tokens_per_dollar", cols::tokens_per_usd, "natural"},
+    {"tokens_per_mw", cols::tok_per_s_per_mw, "natural"},
+    {"tpPerMw", cols::tok_per_s_per_mw, "InferenceX app"},
+    {"jTotal", cols::j_per_token, "InferenceX app"},
+    {"jInput", cols::j_per_input_token, "InferenceX app"},
+    {"jOutput", cols::j_per_output_token, "InferenceX app"},
 };
 
 /// The column a name or alias denotes (case-insensitive), or nothing.

@@ -46,6 +46,13 @@ inline std::string quantity(double v, std::string_view unit, int significant = 3
   return with_unit(g(v), unit);
 }
 
+/// A number without its unit, for a column whose header names the unit: `significant` digits,
+/// k / M / G from 10^4 on, whole numbers below 10^4 whole; "-" for NaN.
+inline std::string number_text(double v, int significant = 4) {
+  if (std::isnan(v)) return "-";
+  return quantity(v, "", significant);
+}
+
 /// A column's value in its unit (see quantity()).
 inline std::string quantity(column_id c, double v, int significant = 3) { return quantity(v, info(c).unit, significant); }
 
