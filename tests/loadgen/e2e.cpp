@@ -432,7 +432,7 @@ TEST_SUITE("loadgen.e2e") {
   }
 
   TEST_CASE("sweep: files written as it goes, read back by the analytics core") {
-    const auto dir = std::filesystem::temp_directory_path() / "inferlens_loadgen_e2e_sweep";
+    const auto dir = std::filesystem::temp_directory_path() / ("inferlens_loadgen_e2e_sweep-" + std::to_string(std::random_device{}()));
     std::filesystem::remove_all(dir);
     sim::server srv(fast_sim(0.05));
     srv.start();
@@ -584,6 +584,11 @@ TEST_SUITE("loadgen.e2e") {
       srv.stop();
       CHECK(rr.io_threads == 3);
       REQUIRE(rr.records.size() == 18);
+      // a phase in which a thread sends nothing ends at once (its reactor is stopped before it ran)
+      lg::run_plan none_due = closed_plan(8, 4, 16, 4);
+      none_due.max_duration_s = 0.0;
+      const auto empty = lg::run(co, none_due);
+      CHECK(empty.records.empty());
       CHECK(calls == 24);
       CHECK(rr.connections == 6);
       for (std::size_t i = 0; i < rr.records.size(); ++i) {

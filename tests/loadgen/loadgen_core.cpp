@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -500,7 +501,7 @@ TEST_SUITE("loadgen.output") {
     CHECK(failed["error"] == "http_status");
     CHECK_FALSE(failed.contains("ttft_ms"));
 
-    const auto path = std::filesystem::temp_directory_path() / "inferlens_loadgen_core_requests.jsonl";
+    const auto path = std::filesystem::temp_directory_path() / ("inferlens_loadgen_core_requests-" + std::to_string(std::random_device{}()) + ".jsonl");
     std::filesystem::remove(path);
     {
       lg::jsonl_writer w(path, lg::first_token_rule::content);
@@ -611,7 +612,7 @@ TEST_SUITE("loadgen.workload") {
   }
 
   TEST_CASE("prompt file and trace") {
-    const auto dir = std::filesystem::temp_directory_path() / "inferlens_loadgen_core";
+    const auto dir = std::filesystem::temp_directory_path() / ("inferlens_loadgen_core-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir);
     const auto pf = (dir / "prompts.jsonl").string();
     {

@@ -257,9 +257,11 @@ class reactor {
   void remove(int fd) noexcept { ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
   /// Calls on_event(void* p, std::uint32_t events) for every ready connection until stop().
+  /// Ready for another run() (call before spawning it: a phase may end, and stop() it, first).
+  void arm() noexcept { stopping_ = false; }
+
   template <class OnEvent>
   net::awaitable<void> run(OnEvent on_event, bool busy) {
-    stopping_ = false;
     while (!stopping_) {
       if (busy) {
         auto ex = co_await net::this_coro::executor;
@@ -1071,6 +1073,9 @@ template <class Stream>
 void run_phase_on(run_state<Stream>* st, const phase_share* share, time_point t0, std::optional<double> max_duration) {
   st->phase_done = false;
   st->ioc.restart();
+#if defined(__linux__)
+  st->poller.arm();
+#endif
   net::co_spawn(st->ioc, run_phase(st, share, t0, max_duration), &rethrow_on_error<Stream>);
   net::co_spawn(st->ioc, watchdog(st, watchdog_tick(st->opt.timeout)), &rethrow_on_error<Stream>);
   if (st->index == 0 && st->hooks.on_progress) net::co_spawn(st->ioc, progress_ticker(st), &rethrow_on_error<Stream>);
