@@ -60,7 +60,7 @@ std::string hint(const std::string& reason) {
   if (reason.starts_with("no GPU count")) return ": give --gpus N, or --set tp=N";
   if (reason.starts_with("no median_tpot") || reason.find("(interactivity is 1 / TPOT)") != std::string::npos)
     return ": this format has no TPOT; see docs/formats.md";
-  if (reason.starts_with("no preset") || reason.find("preset") != std::string::npos) return ": give --cost USD_PER_GPU_HOUR --power KW_PER_GPU";
+  if (reason.find("preset") != std::string::npos) return ": " + remedy("accelerator");
   return "";
 }
 
@@ -126,7 +126,7 @@ void print_table(const frontier_set& set, const std::vector<double>& at, bool ec
                      quantity(cols::tok_per_s_per_mw, op->tok_per_s_per_mw), quantity(cols::j_per_token, op->j_per_token),
                      quantity(op->price->usd_per_gpu_hour, "$/GPU-h", 4), quantity(op->price->kw_per_gpu, "kW/GPU", 3));
         else
-          fmt::print("; not priced: {}", op->unpriced_reason);
+          fmt::print("; not priced: {}{}", op->unpriced_reason, hint(op->unpriced_reason));
       }
       fmt::print("\n");
     }

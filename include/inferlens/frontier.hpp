@@ -191,7 +191,7 @@ class system_frontier {
     if (!pr) return std::nullopt;
     const auto t = throughput_for(c, value, *pr);
     if (!t) return std::nullopt;
-    return curve_of(throughput_column(info(c).tokens)).x_at(*t);
+    return curve_of(inferlens::throughput_column(info(c).tokens)).x_at(*t);
   }
   std::optional<double> x_at(column_id c, double value) const { return curve_of(c).x_at(value); }
 
@@ -203,10 +203,6 @@ class system_frontier {
     if (key_.contains(cols::accelerator)) return key_[cols::accelerator];
     const std::vector<std::string> seen = rows_.distinct(cols::accelerator);
     return seen.size() == 1 ? seen.front() : std::string();
-  }
-
-  static column_id throughput_column(token_kind k) noexcept {
-    return k == token_kind::total ? cols::tput_per_gpu : k == token_kind::input ? cols::input_tput_per_gpu : cols::output_tput_per_gpu;
   }
 
  private:
@@ -353,7 +349,7 @@ inline std::string missing_reason(const row_view& r, column_id c, const std::str
   const bool per_gpu = c == cols::tput_per_gpu || c == cols::input_tput_per_gpu || c == cols::output_tput_per_gpu ||
                        (k.economic() && k.metric != economic_metric::measured_j_per_token);
   if (per_gpu) {
-    const column_id t = k.economic() ? system_frontier::throughput_column(k.tokens) : c;
+    const column_id t = k.economic() ? throughput_column(k.tokens) : c;
     if (std::isnan(r.number(t))) {
       if (std::isnan(r.number(cols::total_token_throughput)) && std::isnan(r.number(cols::output_throughput)))
         return "no token throughput";
@@ -408,7 +404,7 @@ inline frontier_set result_table::frontiers(const frontier_spec& spec) const {
     if (!pr) return detail::missing;
     if (k.metric == economic_metric::measured_j_per_token)
       return economic_value(c, r.point(), *pr).value_or(detail::missing);
-    const double t = r.number(system_frontier::throughput_column(k.tokens));
+    const double t = r.number(throughput_column(k.tokens));
     if (std::isnan(t)) return detail::missing;
     return economic_value_from_throughput(c, t, *pr).value_or(detail::missing);
   };

@@ -287,10 +287,17 @@ inline file_format read_file_into(const std::filesystem::path& file, const load_
 }
 
 /// Drops the rows from `rows` on (a file that failed half-way).
+/// Drops the rows from `rows` on (a file that failed half-way), and the columns only those rows
+/// had, so the table is as if the file had not been read.
 inline void truncate(table_storage& s, std::size_t rows) {
-  for (column_store& c : s.columns) {
+  for (std::size_t i = 0; i < s.columns.size(); ++i) {
+    column_store& c = s.columns[i];
     if (c.numbers.size() > rows) c.numbers.resize(rows);
     if (c.codes.size() > rows) c.codes.resize(rows);
+    const double absent = false_when_absent[i] ? 0.0 : missing;
+    if (std::all_of(c.numbers.begin(), c.numbers.end(), [&](double v) { return std::isnan(v) ? std::isnan(absent) : v == absent; }))
+      c.numbers.clear();
+    if (std::all_of(c.codes.begin(), c.codes.end(), [](std::uint32_t code) { return code == 0; })) c.codes.clear();
   }
   s.rows = rows;
 }

@@ -117,15 +117,16 @@ struct table_storage {
 };
 
 // Appending one point: straight-line code over every column (no per-column dispatch).
-inline void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0) {
+// `absent`: what the rows before the column's first value hold (false for a plain bool).
+inline void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0, double absent = missing) {
   if (!std::isnan(v)) {
     if (c.numbers.empty()) {
       c.numbers.reserve(std::max<std::size_t>({64, rows + 1, expected}));
-      c.numbers.assign(rows, missing);
+      c.numbers.assign(rows, absent);
     }
     c.numbers.push_back(v);
   } else if (!c.numbers.empty()) {
-    c.numbers.push_back(missing);
+    c.numbers.push_back(absent);
   }
 }
 inline void put(column_store& c, std::size_t rows, const std::string& s, std::size_t expected = 0) {
@@ -143,7 +144,7 @@ inline void put(column_store& c, std::size_t rows, const std::string& s, std::si
 template <class T>
 void put(column_store& c, std::size_t rows, const T& member, std::size_t expected = 0) {
   if constexpr (is_plain_bool<T>) {
-    if (member || !c.numbers.empty()) put(c, rows, member ? 1.0 : 0.0, expected);  // false is the default
+    if (member || !c.numbers.empty()) put(c, rows, member ? 1.0 : 0.0, expected, 0.0);  // false is the default
   } else {
     put(c, rows, number_of(member), expected);
   }
@@ -362,12 +363,15 @@ class result_table {
     return out;
   }
 
-  /// Whether any row has a value in the column.
+  /// Whether any row has a value in the column (for a plain boolean: any row true, false being
+  /// every row's default).
   bool has(column_id c) const noexcept {
     if (!rows_) return data_->present(c);
+    const bool plain_bool = index_of(c) < point_column_count && detail::false_when_absent[index_of(c)];
     for (std::size_t i = 0; i < size(); ++i) {
       const row_view r = (*this)[i];
-      if (info(c).type == column_type::text ? !r.text(c).empty() : !std::isnan(r.number(c))) return true;
+      if (info(c).type == column_type::text ? !r.text(c).empty() : plain_bool ? r.number(c) == 1.0 : !std::isnan(r.number(c)))
+        return true;
     }
     return false;
   }
@@ -536,12 +540,17 @@ class result_table {
     next.push_back(std::numeric_limits<std::uint32_t>::max());
   }
 
-  // Numeric-aware comparison of run ids: "9" < "10".
+  // Numeric-aware comparison of run ids: "9" < "10", and "010" == "10".
   static bool run_id_less(std::string_view a, std::string_view b) {
     auto digits = [](std::string_view s) {
       return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
-    if (digits(a) && digits(b) && a.size() != b.size()) return a.size() < b.size();
+    if (digits(a) && digits(b)) {
+      const auto number = [](std::string_view s) { return s.substr(std::min(s.find_first_not_of('0'), s.size())); };
+      const std::string_view x = number(a), y = number(b);
+      if (x.size() != y.size()) return x.size() < y.size();
+      return x < y;
+    }
     return a < b;
   }
   static bool run_before(const row_view& a, const row_view& b) {

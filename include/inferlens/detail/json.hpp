@@ -4,7 +4,7 @@
 //
 // Why not nlohmann::json: Python's json module writes NaN and Infinity as bare words (SGLang's
 // default request_rate = inf comes out as `Infinity`), which strict parsers reject; a number that
-// overflows a double must be an error that names the byte, not a library exception; text must be
+// overflows a double must be an error that names the field, not a library exception; text must be
 // valid UTF-8 so that every output can be written; and the analytics core compiles without it.
 #pragma once
 
@@ -39,6 +39,7 @@ struct json_value {
   bool boolean = false;
   std::int64_t integer = 0;
   double real = 0;
+  bool overflow = false;  ///< a number too large for a double (real is then ±inf): an error where it is used
   std::string_view text;  ///< the string's decoded value, or the number's spelling
 };
 
@@ -236,7 +237,7 @@ class json_scanner {
     const auto r = std::from_chars(first, last, v.real);
     if (r.ec == std::errc::result_out_of_range) {
       v.real = std::strtod(std::string(v.text).c_str(), nullptr);  // the tiny value, or inf
-      if (std::isinf(v.real)) fail_at(begin, "number out of range: " + quote_excerpt(v.text) + " overflows a double");
+      v.overflow = std::isinf(v.real);
     }
     v.real += 0.0;  // -0 reads as 0
     return v;
@@ -328,6 +329,7 @@ struct json_node {
   bool boolean = false;
   std::int64_t integer = 0;
   double real = 0;
+  bool overflow = false;             ///< see json_value::overflow
   std::string text;                  ///< a string's value, or a number's spelling
   std::vector<std::string> keys;     ///< object member names
   std::vector<json_node> children;   ///< object member values (parallel to keys) or array elements
@@ -361,6 +363,7 @@ struct json_node {
     v.boolean = boolean;
     v.integer = integer;
     v.real = real;
+    v.overflow = overflow;
     v.text = text;
     return v;
   }
@@ -401,6 +404,7 @@ inline void read(json_scanner& in, json_node& out, int depth, std::string& scrat
   out.boolean = v.boolean;
   out.integer = v.integer;
   out.real = v.real;
+  out.overflow = v.overflow;
   out.text.assign(v.text.data(), v.text.size());
 }
 }  // namespace json_tree_detail

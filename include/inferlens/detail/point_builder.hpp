@@ -196,6 +196,7 @@ struct point_builder {
     using K = json_value::kind;
     const column& k = info(c);
     if (v.type == K::null) return;
+    if (v.overflow) fail(field, "the number " + quote_excerpt(v.text) + " overflows a double");
     const auto expected = [&] {
       return std::string("expected ") +
              (k.type == column_type::text      ? "a string"
@@ -324,7 +325,7 @@ inline const key_table& client_keys() {
                         cols::total_token_throughput})
       t.add(name_of(c), c, true);
     t.add("model_id", cols::model_raw, true);
-    t.add("model", cols::model_raw, false);
+    t.add("model", cols::model, false);  // a --metadata model=NAME: the canonical name
     t.add("max_concurrency", cols::concurrency, true);
     add_millisecond_keys(t);
     // SGLang bench_serving

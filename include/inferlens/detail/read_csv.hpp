@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -203,7 +204,7 @@ struct csv_parser {
         }
         v += 0.0;
       }
-      put(store, r, v, s.expected_rows);
+      put(store, r, v, s.expected_rows, false_when_absent[index] ? 0.0 : missing);
     }
     if (!throughput_in_header || std::none_of(std::begin(throughputs), std::end(throughputs),
                                               [&](column_id c) { return !std::isnan(value(c)); })) {
@@ -262,21 +263,27 @@ struct csv_parser {
       for (std::size_t r = first; r < rows; ++r)
         if (std::isnan(row_no.numbers[r])) row_no.numbers[r] = records[r - first];
     }
-    // the model: as written in model_raw, canonical in model (per distinct name, not per row)
-    if (s.present(cols::model) && rows > first) {
+    // the model: as written in model_raw, canonical in model (as the point path does, once per
+    // distinct name and model prefix rather than per row)
+    if ((s.present(cols::model) || s.present(cols::model_raw)) && rows > first) {
       column_store& model = text_column(cols::model);
       column_store& raw = text_column(cols::model_raw);
-      std::vector<std::uint32_t> canonical(model.dictionary->size(), 0), as_raw(model.dictionary->size(), 0);
+      const column_store& prefix = column(cols::model_prefix);
+      std::unordered_map<std::uint64_t, std::uint32_t> canonical;  // (name, from model?, prefix) -> code
       for (std::size_t r = first; r < rows; ++r) {
-        const std::uint32_t code = model.codes[r];
-        if (code == 0) continue;
-        if (as_raw[code] == 0) {
-          const std::string given(model.dictionary->decode(code));
-          as_raw[code] = raw.dictionary->encode(given);
-          canonical[code] = model.dictionary->encode(canonical_model(given, s.text(r, cols::model_prefix)));
+        const std::uint32_t m = model.codes[r];
+        if (raw.codes[r] == 0 && m != 0) raw.codes[r] = raw.dictionary->encode(model.dictionary->decode(m));
+        const std::uint32_t from = m != 0 ? m : raw.codes[r];
+        if (from == 0) continue;
+        const std::uint32_t pre = prefix.codes.empty() ? 0 : prefix.codes[r];
+        const std::uint64_t key = std::uint64_t{from} | (std::uint64_t{m != 0} << 31) | (std::uint64_t{pre} << 32);
+        auto it = canonical.find(key);
+        if (it == canonical.end()) {
+          const std::string given(m != 0 ? model.dictionary->decode(m) : raw.dictionary->decode(from));
+          const std::string_view pre_text = pre ? prefix.dictionary->decode(pre) : std::string_view();
+          it = canonical.emplace(key, model.dictionary->encode(canonical_model(given, pre_text))).first;
         }
-        if (raw.codes[r] == 0) raw.codes[r] = as_raw[code];
-        model.codes[r] = canonical[code];
+        model.codes[r] = it->second;
       }
     }
     // the accelerator from the runner label, per distinct label
