@@ -48,14 +48,6 @@ namespace detail {
 // Every kernel works in "maximise everything" coordinates.
 inline double oriented(double v, sense s) noexcept { return s == sense::maximize ? v : -v; }
 
-// A point in maximise-both coordinates. x is kept as its order key (see x_order_key): equal
-// keys mean equal x, and unsigned key order is x order, which lets a radix sort do the sorting.
-struct frontier_point {
-  std::uint64_t x_key;
-  double y;
-  std::size_t index;
-};
-
 // Maps a non-NaN double to an unsigned integer with the same order; -0.0 is folded into +0.0
 // first so that equal values get equal keys.
 inline std::uint64_t x_order_key(double v) noexcept {
@@ -64,87 +56,273 @@ inline std::uint64_t x_order_key(double v) noexcept {
   return (bits & sign) ? ~bits : (bits | sign);
 }
 
+// Asks for the cache line holding p ahead of a read at a random place.
+inline void prefetch(const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
+// The 2-objective kernels read their points through one of these, in maximise-both coordinates:
+// two columns (frontier_2d) or interleaved (x, y) rows (frontier_nd with d = 2, no copy).
+struct xy_columns {
+  const double* xs;
+  const double* ys;
+  double x_sign, y_sign;  // +1 or -1: multiplying is exactly the negation of oriented()
+  double x(std::size_t i) const noexcept { return xs[i] * x_sign; }
+  double y(std::size_t i) const noexcept { return ys[i] * y_sign; }
+  void prefetch_y(std::size_t i) const noexcept { prefetch(ys + i); }
+};
+struct xy_rows {
+  const double* values;
+  double x_sign, y_sign;
+  double x(std::size_t i) const noexcept { return values[2 * i] * x_sign; }
+  double y(std::size_t i) const noexcept { return values[2 * i + 1] * y_sign; }
+  void prefetch_y(std::size_t i) const noexcept { prefetch(values + 2 * i + 1); }
+};
+inline double sign_of(sense s) noexcept { return s == sense::maximize ? 1.0 : -1.0; }
+
+// What the sort moves: x's order key (see x_order_key: equal keys mean equal x, and unsigned key
+// order is x order, which lets a radix sort do the sorting) and the input index. y is not
+// carried: the sweep reads it from the input. With 32-bit indices a record is 12 bytes (the key
+// in two halves keeps the alignment at 4), half the 24 bytes of a {key, y, index} struct.
+template <class Idx>
+struct sort_record;
+template <>
+struct sort_record<std::uint32_t> {
+  std::uint32_t key_lo, key_hi, index;
+  static sort_record make(std::uint64_t key, std::uint32_t i) noexcept {
+    return {static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32), i};
+  }
+  std::uint64_t key() const noexcept { return (std::uint64_t{key_hi} << 32) | key_lo; }
+};
+template <>
+struct sort_record<std::uint64_t> {
+  std::uint64_t key_, index;
+  static sort_record make(std::uint64_t key, std::uint64_t i) noexcept { return {key, i}; }
+  std::uint64_t key() const noexcept { return key_; }
+};
+
 // Below this many points std::sort is as fast as the radix sort.
 inline constexpr std::size_t radix_min_points = std::size_t{1} << 12;
 // 11-bit digits: 6 passes over 64-bit keys (fewer passes beat smaller buckets on large inputs).
 inline constexpr int radix_bits = 11;
 inline constexpr int radix_digits = (64 + radix_bits - 1) / radix_bits;
 inline constexpr std::size_t radix_buckets = std::size_t{1} << radix_bits;
-using radix_histogram = std::vector<std::array<std::size_t, radix_buckets>>;
 
 inline std::size_t radix_digit(std::uint64_t key, int d) noexcept {
   return static_cast<std::size_t>(key >> (radix_bits * d)) & (radix_buckets - 1);
 }
 
-inline void count_digits(radix_histogram& h, std::uint64_t key) noexcept {
-  for (int d = 0; d < radix_digits; ++d) ++h[static_cast<std::size_t>(d)][radix_digit(key, d)];
+// An array that keeps its memory from one call to the next: fresh memory costs a page fault
+// per page on first touch (on a VM that can be several times the cost of the work done on
+// it), so the kernels reuse it. Grows by half again at least, never shrinks on its own.
+template <class T>
+struct reusable_buffer {
+  std::unique_ptr<T[]> data;
+  std::size_t capacity = 0;
+  T* get(std::size_t n) {
+    if (n > capacity) {
+      const std::size_t grown = std::max(n, capacity + capacity / 2);
+      data.reset();  // give the old block back before asking for the bigger one
+      capacity = 0;
+      data = std::make_unique_for_overwrite<T[]>(grown);
+      capacity = grown;
+    }
+    return data.get();
+  }
+  void release() noexcept {
+    data.reset();
+    capacity = 0;
+  }
+};
+
+// One thread's scratch memory for the 2-objective kernels (Idx: 32-bit indices below 2^32
+// points, 64-bit above): two records and one bit per input point (24 bytes with 32-bit
+// indices), pages touched only as far as used, for the largest input the thread has seen (up to
+// half as much again when it grew in steps), plus 100 KB or so; release_frontier_workspace()
+// frees it.
+template <class Idx>
+struct frontier_workspace {
+  using record = sort_record<Idx>;
+  reusable_buffer<record> points, scratch;               // the radix sort ping-pongs between them
+  reusable_buffer<std::array<Idx, radix_buckets>> histogram;  // radix_digits rows
+  reusable_buffer<std::uint64_t> bits;                   // input-order output: one bit per point
+  std::vector<record> sample;                            // the prefilter's sample
+  std::vector<double> front_x, front_y;                  // the sample's frontier
+  std::vector<std::pair<double, Idx>> group;             // nondominated ranks: one equal-x group
+  void release() noexcept {
+    points.release();
+    scratch.release();
+    histogram.release();
+    bits.release();
+    sample = {};
+    front_x = {};
+    front_y = {};
+    group = {};
+  }
+};
+
+// Thread-local, so concurrent calls from several threads never share one; the kernels call no
+// user code while they hold it, so a call cannot re-enter it either.
+template <class Idx>
+frontier_workspace<Idx>& thread_frontier_workspace() {
+  thread_local frontier_workspace<Idx> ws;
+  return ws;
 }
 
-// Sorts by x_key ascending: a stable LSD radix sort, skipping digits every key shares, or
-// std::sort for few points. `histogram` may hold the digit counts already (else empty).
-// Returns the sorted points, which live either in pts or in scratch.
-inline std::span<frontier_point> sort_by_x(std::vector<frontier_point>& pts, radix_histogram& histogram,
-                                           std::unique_ptr<frontier_point[]>& scratch) {
-  const std::size_t m = pts.size();
-  if (m < radix_min_points) {
-    std::sort(pts.begin(), pts.end(),
-              [](const frontier_point& a, const frontier_point& b) { return a.x_key < b.x_key; });
-    return pts;
-  }
-  if (histogram.empty()) {
-    histogram.resize(radix_digits);
-    for (const auto& p : pts) count_digits(histogram, p.x_key);
-  }
-  scratch = std::make_unique_for_overwrite<frontier_point[]>(m);
-  frontier_point* src = pts.data();
-  frontier_point* dst = scratch.get();
-  for (int d = 0; d < radix_digits; ++d) {
-    auto& c = histogram[static_cast<std::size_t>(d)];
-    if (std::find(c.begin(), c.end(), m) != c.end()) continue;  // one bucket holds everything
-    std::size_t offset = 0;
-    for (auto& v : c) offset += std::exchange(v, offset);
-    for (std::size_t i = 0; i < m; ++i) dst[c[radix_digit(src[i].x_key, d)]++] = src[i];
+/// Frees the calling thread's frontier scratch memory (the next call allocates it afresh).
+inline void release_frontier_workspace() noexcept {
+  thread_frontier_workspace<std::uint32_t>().release();
+  thread_frontier_workspace<std::uint64_t>().release();
+}
+
+template <class Idx>
+void count_digits(std::array<Idx, radix_buckets>* h, std::uint64_t key) noexcept {
+  for (int d = 0; d < radix_digits; ++d) ++h[d][radix_digit(key, d)];
+}
+
+// One stable LSD pass per `width`-bit digit d in [0, digits) (bits [d * width, (d + 1) * width))
+// that the keys of src[0, m) do not all share, ping-ponging between src and dst; h[d] holds the
+// counts of digit d. Returns where the records end up.
+template <class Idx>
+sort_record<Idx>* lsd_passes(sort_record<Idx>* src, sort_record<Idx>* dst, std::size_t m,
+                             std::array<Idx, radix_buckets>* h, int digits, int width) noexcept {
+  using record = sort_record<Idx>;
+  const std::size_t buckets = std::size_t{1} << width;
+  for (int d = 0; d < digits; ++d) {
+    const auto c = h[d].begin();
+    if (std::find(c, c + buckets, static_cast<Idx>(m)) != c + buckets) continue;  // one bucket holds all
+    Idx offset = 0;
+    for (std::size_t k = 0; k < buckets; ++k) offset += std::exchange(c[k], offset);
+    const int shift = d * width;
+    for (std::size_t i = 0; i < m; ++i) {
+      const record r = src[i];
+      dst[c[static_cast<std::size_t>(r.key() >> shift) & (buckets - 1)]++] = r;
+    }
     std::swap(src, dst);
   }
-  return {src, m};
+  return src;
 }
 
-// Frontier of NaN-free points in maximise-both coordinates, as input indices ordered by x
-// ascending. Sorting by x alone suffices: the sweep picks the best point of each equal-x group
-// itself (highest y, then lowest index), so the order within a group does not matter.
-inline std::vector<std::size_t> sweep_frontier(std::vector<frontier_point>& pts, radix_histogram& histogram) {
-  std::unique_ptr<frontier_point[]> scratch;
-  const std::span<frontier_point> sorted = sort_by_x(pts, histogram, scratch);
-  std::vector<std::size_t> out;
-  out.reserve(sorted.size());  // untouched capacity costs address space only
+// From this many records on, the sort starts with one most-significant-digit pass, so that the
+// LSD passes run bucket by bucket in cache instead of over the whole array in memory.
+inline constexpr std::size_t msd_min_points = std::size_t{1} << 19;
+// Buckets below this size are sorted by std::sort.
+inline constexpr std::size_t bucket_radix_min_points = 256;
+
+// Sorts m records by key ascending, or std::sort for few points (not stable: callers do not
+// rely on the order of equal keys). Otherwise a radix sort on 11-bit digits, skipping digits
+// that every key shares: on large inputs first one pass on the highest 11 bits where the keys
+// differ (the keys agree on all bits above, and that pass leaves buckets that fit in cache),
+// then an LSD radix sort within each bucket; on smaller ones an LSD radix sort alone. `h`
+// (radix_digits rows) holds the digit counts of the records when `counted`, else is counted
+// here, and is overwritten. Returns the sorted records, which live either in `a` or in `b`.
+template <class Idx>
+sort_record<Idx>* sort_by_key(sort_record<Idx>* a, sort_record<Idx>* b, std::size_t m,
+                              std::array<Idx, radix_buckets>* h, bool counted) {
+  using record = sort_record<Idx>;
+  const auto by_key = [](const record& p, const record& q) { return p.key() < q.key(); };
+  if (m < radix_min_points) {
+    std::sort(a, a + m, by_key);
+    return a;
+  }
+  if (!counted) {
+    std::fill_n(h, radix_digits, std::array<Idx, radix_buckets>{});
+    for (std::size_t i = 0; i < m; ++i) count_digits(h, a[i].key());
+  }
+  if (m < msd_min_points) return lsd_passes(a, b, m, h, radix_digits, radix_bits);
+
+  // The highest digit that varies, and within it the highest bit where the smallest and the
+  // largest key differ: every key agrees with both above that bit.
+  int top = radix_digits - 1;
+  while (top >= 0 && std::find(h[top].begin(), h[top].end(), static_cast<Idx>(m)) != h[top].end()) --top;
+  if (top < 0) return a;  // all keys equal
+  const auto& ct = h[top];
+  const auto lowest = static_cast<std::size_t>(std::find_if(ct.begin(), ct.end(), [](Idx v) { return v != 0; }) - ct.begin());
+  const auto highest = static_cast<std::size_t>(radix_buckets - 1 -
+      (std::find_if(ct.rbegin(), ct.rend(), [](Idx v) { return v != 0; }) - ct.rbegin()));
+  const int high_bit = radix_bits * top + static_cast<int>(std::bit_width(lowest ^ highest)) - 1;
+  const int low_bit = std::max(0, high_bit + 1 - radix_bits);  // the MSD digit: bits [low_bit, high_bit]
+  // The bits below it in as few digits of at most 11 bits as they need, of equal width.
+  const int inner_digits = (low_bit + radix_bits - 1) / radix_bits;  // < radix_digits: row `last` is free
+  const int inner_width = inner_digits > 0 ? (low_bit + inner_digits - 1) / inner_digits : 0;
+  const std::uint64_t inner_mask = (std::uint64_t{1} << inner_width) - 1;
+  constexpr int last = radix_digits - 1;
+  const auto msd = [low_bit](std::uint64_t key) noexcept {
+    return static_cast<std::size_t>(key >> low_bit) & (radix_buckets - 1);
+  };
+
+  auto& ends = h[last];
+  ends.fill(0);
+  for (std::size_t i = 0; i < m; ++i) ++ends[msd(a[i].key())];
+  Idx offset = 0;
+  for (auto& v : ends) offset += std::exchange(v, offset);
+  for (std::size_t i = 0; i < m; ++i) {
+    const record r = a[i];
+    b[ends[msd(r.key())]++] = r;
+  }
+  // ends[k] is now where bucket k ends. Sort each bucket on the bits below low_bit (a digit that
+  // reaches into the MSD bits is constant there and gets skipped), result in b.
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k < radix_buckets && begin < m; ++k) {
+    const std::size_t end = ends[k];
+    const std::size_t size = end - begin;
+    if (size >= bucket_radix_min_points && inner_digits > 0) {
+      for (int d = 0; d < inner_digits; ++d) std::fill_n(h[d].begin(), inner_mask + 1, Idx{0});
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint64_t key = b[i].key();
+        for (int d = 0; d < inner_digits; ++d) ++h[d][static_cast<std::size_t>(key >> (d * inner_width)) & inner_mask];
+      }
+      const record* const sorted = lsd_passes(b + begin, a + begin, size, h, inner_digits, inner_width);
+      if (sorted != b + begin) std::copy_n(sorted, size, b + begin);
+    } else if (size > 1 && inner_digits > 0) {
+      std::sort(b + begin, b + end, by_key);
+    }
+    begin = end;
+  }
+  return b;
+}
+
+// Frontier of m records sorted by key, in place: walking x descending, the best point of each
+// equal-x group (highest y, then lowest index) is on the frontier iff its y beats every larger
+// x. The c frontier indices end up in sorted[m - c, m), x ascending; returns c. Writing the k-th
+// found at m - 1 - k only overwrites records already read.
+template <class Idx, class Points>
+std::size_t sweep_in_place(sort_record<Idx>* sorted, std::size_t m, const Points& pts) {
+  std::size_t found = 0;
   bool have_right = false;
   double best_right_y = 0.0;  // highest y among points with a larger x
-  std::size_t end = sorted.size();
+  std::size_t end = m;
+  constexpr std::size_t ahead = 32;  // y is read at random: ask for it early
+  for (std::size_t k = m; k-- > 0 && k + ahead >= m;) pts.prefetch_y(sorted[k].index);
   while (end > 0) {
-    const std::uint64_t group_x = sorted[end - 1].x_key;
-    std::size_t best = end - 1;
+    if (end > ahead) pts.prefetch_y(sorted[end - 1 - ahead].index);
+    const std::uint64_t group_x = sorted[end - 1].key();
+    Idx best = sorted[end - 1].index;
+    double best_y = pts.y(best);
     std::size_t begin = end - 1;
-    while (begin > 0 && sorted[begin - 1].x_key == group_x) {
+    while (begin > 0 && sorted[begin - 1].key() == group_x) {
       --begin;
-      const frontier_point& c = sorted[begin];
-      if (c.y > sorted[best].y || (c.y == sorted[best].y && c.index < sorted[best].index)) best = begin;
+      const Idx c = sorted[begin].index;
+      const double cy = pts.y(c);
+      if (cy > best_y || (cy == best_y && c < best)) {
+        best = c;
+        best_y = cy;
+      }
     }
     // A larger-x point with y >= this one dominates it.
-    if (!have_right || sorted[best].y > best_right_y) {
-      out.push_back(sorted[best].index);
-      best_right_y = sorted[best].y;
+    if (!have_right || best_y > best_right_y) {
+      sorted[m - 1 - found].index = best;
+      ++found;
+      best_right_y = best_y;
       have_right = true;
     }
     end = begin;
   }
-  std::reverse(out.begin(), out.end());
-  if (out.size() < out.capacity() / 2) out.shrink_to_fit();
-  return out;
-}
-
-inline std::vector<std::size_t> sweep_frontier(std::vector<frontier_point>& pts) {
-  radix_histogram none;
-  return sweep_frontier(pts, none);
+  return found;
 }
 
 // Index of the first element >= v in a sorted, non-empty array (size if none), without the
@@ -163,7 +341,9 @@ inline std::size_t branchless_lower_bound(const double* a, std::size_t n, double
 inline constexpr std::size_t prefilter_min_points = std::size_t{1} << 14;
 inline constexpr std::size_t prefilter_sample_size = 1024;
 
-// The 2-objective kernel: frontier indices ordered by oriented x ascending.
+enum class front_order { x_ascending, x_descending, input };
+
+// The 2-objective kernel: frontier indices of n points, in the order asked for.
 //
 // Speed-up for large inputs: the frontier F of a strided sample is computed first, and every
 // point that some point of F dominates is dropped before sorting. Dominance is transitive, so a
@@ -171,62 +351,160 @@ inline constexpr std::size_t prefilter_sample_size = 1024;
 // point: dropping it never changes the answer. On random data this leaves a small fraction to
 // sort. When most of the sample is on its own frontier (nearly nothing is dominated, e.g. all
 // points on an anti-diagonal), the filter would only cost time and is skipped.
-inline std::vector<std::size_t> frontier_oriented(std::span<const double> x, std::span<const double> y, sense sx,
-                                                  sense sy) {
-  const std::size_t n = x.size();
-  std::vector<double> fx, fy;  // sample frontier, x ascending, y strictly decreasing
+//
+// Memory: the survivors' records and the radix sort's second buffer come from the thread's
+// workspace; the only fresh memory is the result.
+template <class Idx, class Points>
+std::vector<std::size_t> frontier_kernel(const Points& pts, std::size_t n, front_order order) {
+  using record = sort_record<Idx>;
+  frontier_workspace<Idx>& ws = thread_frontier_workspace<Idx>();
+  std::vector<double>& fx = ws.front_x;  // sample frontier, x ascending, y strictly decreasing
+  std::vector<double>& fy = ws.front_y;
+  fx.clear();
+  fy.clear();
   if (n >= prefilter_min_points) {
-    std::vector<frontier_point> sample;
-    sample.reserve(prefilter_sample_size + 1);
+    std::vector<record>& sample = ws.sample;
+    sample.clear();
     const std::size_t stride = n / prefilter_sample_size;
     for (std::size_t i = 0; i < n; i += stride) {
-      const double px = oriented(x[i], sx), py = oriented(y[i], sy);
-      if (!std::isnan(px) && !std::isnan(py)) sample.push_back({x_order_key(px), py, i});
+      const double px = pts.x(i), py = pts.y(i);
+      if (!std::isnan(px) && !std::isnan(py)) sample.push_back(record::make(x_order_key(px), static_cast<Idx>(i)));
     }
     const std::size_t sampled = sample.size();
-    const auto sample_front = sweep_frontier(sample);
-    if (!sample_front.empty() && sample_front.size() * 2 <= sampled) {
-      for (std::size_t i : sample_front) {
-        fx.push_back(oriented(x[i], sx));
-        fy.push_back(oriented(y[i], sy));
+    std::sort(sample.begin(), sample.end(), [](const record& p, const record& q) { return p.key() < q.key(); });
+    const std::size_t found = sweep_in_place(sample.data(), sampled, pts);
+    if (found > 0 && found * 2 <= sampled) {
+      for (std::size_t k = sampled - found; k < sampled; ++k) {
+        fx.push_back(pts.x(sample[k].index));
+        fy.push_back(pts.y(sample[k].index));
       }
     }
   }
 
-  std::vector<frontier_point> pts;
-  radix_histogram histogram;
+  record* const recs = ws.points.get(n);
+  std::array<Idx, radix_buckets>* const hist = ws.histogram.get(radix_digits);
+  std::size_t m = 0;
+  bool counted = false;
   if (fx.empty()) {
-    pts.reserve(n);
     if (n >= radix_min_points) {  // count the radix digits on the way, saving a pass
-      histogram.resize(radix_digits);
+      std::fill_n(hist, radix_digits, std::array<Idx, radix_buckets>{});
       for (std::size_t i = 0; i < n; ++i) {
-        const double px = oriented(x[i], sx), py = oriented(y[i], sy);
+        const double px = pts.x(i), py = pts.y(i);
         if (std::isnan(px) || std::isnan(py)) continue;
         const std::uint64_t key = x_order_key(px);
-        count_digits(histogram, key);
-        pts.push_back({key, py, i});
+        count_digits(hist, key);
+        recs[m++] = record::make(key, static_cast<Idx>(i));
       }
-      if (pts.size() < radix_min_points) histogram.clear();
+      counted = true;
     } else {
       for (std::size_t i = 0; i < n; ++i) {
-        const double px = oriented(x[i], sx), py = oriented(y[i], sy);
-        if (!std::isnan(px) && !std::isnan(py)) pts.push_back({x_order_key(px), py, i});
+        const double px = pts.x(i), py = pts.y(i);
+        if (!std::isnan(px) && !std::isnan(py)) recs[m++] = record::make(x_order_key(px), static_cast<Idx>(i));
       }
     }
   } else {
     const double* fxs = fx.data();
     const double* fys = fy.data();
-    const std::size_t m = fx.size();
+    const std::size_t f = fx.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const double px = oriented(x[i], sx), py = oriented(y[i], sy);
+      const double px = pts.x(i), py = pts.y(i);
       if (std::isnan(px) || std::isnan(py)) continue;
       // Among sample-frontier points with x >= px the first has the highest y.
-      const std::size_t k = branchless_lower_bound(fxs, m, px);
-      if (k < m && fys[k] >= py && (fxs[k] > px || fys[k] > py)) continue;  // dominated
-      pts.push_back({x_order_key(px), py, i});
+      const std::size_t k = branchless_lower_bound(fxs, f, px);
+      if (k < f && fys[k] >= py && (fxs[k] > px || fys[k] > py)) continue;  // dominated
+      recs[m++] = record::make(x_order_key(px), static_cast<Idx>(i));
     }
   }
-  return sweep_frontier(pts, histogram);
+
+  record* const sorted = sort_by_key(recs, m >= radix_min_points ? ws.scratch.get(m) : nullptr, m, hist, counted);
+  const std::size_t found = sweep_in_place(sorted, m, pts);
+  const record* const front = sorted + (m - found);  // x ascending
+
+  std::vector<std::size_t> out;
+  out.reserve(found);
+  switch (order) {
+    case front_order::x_ascending:
+      for (std::size_t k = 0; k < found; ++k) out.push_back(front[k].index);
+      break;
+    case front_order::x_descending:
+      for (std::size_t k = found; k-- > 0;) out.push_back(front[k].index);
+      break;
+    case front_order::input: {  // a bitmap instead of sorting the indices
+      const std::size_t words = (n + 63) / 64;
+      std::uint64_t* const bits = ws.bits.get(words);
+      std::fill_n(bits, words, std::uint64_t{0});
+      for (std::size_t k = 0; k < found; ++k) bits[front[k].index / 64] |= std::uint64_t{1} << (front[k].index % 64);
+      for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t b = bits[w]; b != 0; b &= b - 1)
+          out.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+      break;
+    }
+  }
+  return out;
+}
+
+template <class Points>
+std::vector<std::size_t> frontier_of(const Points& pts, std::size_t n, front_order order) {
+  if (n <= std::numeric_limits<std::uint32_t>::max()) return frontier_kernel<std::uint32_t>(pts, n, order);
+  return frontier_kernel<std::uint64_t>(pts, n, order);
+}
+
+// Non-dominated layers of n points (see nondominated_ranks_2d). Points are processed dominators
+// first: x descending, then y descending, then input order. The radix sort orders by x; each
+// equal-x group is then ordered by (y descending, index) on its own, usually a single point.
+// Every point seen so far has x >= the current one, so its dominators are exactly the seen
+// points with y >= its y. layer_top[k] = highest y in layer k + 1, non-increasing in k.
+template <class Idx, class Points>
+std::vector<std::size_t> ranks_kernel(const Points& pts, std::size_t n) {
+  using record = sort_record<Idx>;
+  frontier_workspace<Idx>& ws = thread_frontier_workspace<Idx>();
+  record* const recs = ws.points.get(n);
+  std::array<Idx, radix_buckets>* const hist = ws.histogram.get(radix_digits);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double px = pts.x(i), py = pts.y(i);
+    if (!std::isnan(px) && !std::isnan(py)) recs[m++] = record::make(x_order_key(px), static_cast<Idx>(i));
+  }
+  const record* const sorted = sort_by_key(recs, m >= radix_min_points ? ws.scratch.get(m) : nullptr, m, hist, false);
+
+  std::vector<double> layer_top;
+  std::vector<std::size_t> rank(n, 0);
+  const auto place = [&](double y, Idx i) {
+    const auto k = static_cast<std::size_t>(
+        std::partition_point(layer_top.begin(), layer_top.end(), [&](double top) { return top >= y; }) -
+        layer_top.begin());
+    if (k == layer_top.size())
+      layer_top.push_back(y);
+    else
+      layer_top[k] = y;
+    rank[i] = k + 1;
+  };
+  auto& group = ws.group;
+  std::size_t end = m;
+  while (end > 0) {
+    const std::uint64_t group_x = sorted[end - 1].key();
+    std::size_t begin = end - 1;
+    while (begin > 0 && sorted[begin - 1].key() == group_x) --begin;
+    if (end - begin == 1) {
+      place(pts.y(sorted[begin].index), sorted[begin].index);
+    } else {
+      group.clear();
+      for (std::size_t k = begin; k < end; ++k) group.emplace_back(pts.y(sorted[k].index), sorted[k].index);
+      std::sort(group.begin(), group.end(), [](const std::pair<double, Idx>& a, const std::pair<double, Idx>& b) {
+        if (a.first != b.first) return a.first > b.first;
+        return a.second < b.second;
+      });
+      for (const auto& [y, i] : group) place(y, i);
+    }
+    end = begin;
+  }
+  return rank;
+}
+
+template <class Points>
+std::vector<std::size_t> ranks_of(const Points& pts, std::size_t n) {
+  if (n <= std::numeric_limits<std::uint32_t>::max()) return ranks_kernel<std::uint32_t>(pts, n);
+  return ranks_kernel<std::uint64_t>(pts, n);
 }
 
 // Value of a projection as a double: a missing optional becomes NaN, which the kernels skip.
@@ -361,9 +639,10 @@ inline std::vector<std::size_t> ranks_nd_general(std::span<const double> values,
 inline std::vector<std::size_t> frontier_2d(std::span<const double> x, std::span<const double> y,
                                             sense sx = sense::maximize, sense sy = sense::maximize) {
   detail::check_same_size("frontier_2d", x.size(), y.size());
-  auto out = detail::frontier_oriented(x, y, sx, sy);
-  if (sx == sense::minimize) std::reverse(out.begin(), out.end());  // oriented x ascending = x descending
-  return out;
+  // Oriented x ascending is x descending when x is minimised.
+  return detail::frontier_of(detail::xy_columns{x.data(), y.data(), detail::sign_of(sx), detail::sign_of(sy)},
+                             x.size(),
+                             sx == sense::minimize ? detail::front_order::x_descending : detail::front_order::x_ascending);
 }
 
 /// Non-dominated layers of 2-objective points: for each input point its rank, 1 for the
@@ -373,33 +652,7 @@ inline std::vector<std::size_t> frontier_2d(std::span<const double> x, std::span
 inline std::vector<std::size_t> nondominated_ranks_2d(std::span<const double> x, std::span<const double> y,
                                                       sense sx = sense::maximize, sense sy = sense::maximize) {
   detail::check_same_size("nondominated_ranks_2d", x.size(), y.size());
-  std::vector<detail::frontier_point> pts;
-  pts.reserve(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double px = detail::oriented(x[i], sx), py = detail::oriented(y[i], sy);
-    if (!std::isnan(px) && !std::isnan(py)) pts.push_back({detail::x_order_key(px), py, i});
-  }
-  // Dominators first: x descending, then y descending, then input order.
-  std::sort(pts.begin(), pts.end(), [](const detail::frontier_point& a, const detail::frontier_point& b) {
-    if (a.x_key != b.x_key) return a.x_key > b.x_key;
-    if (a.y != b.y) return a.y > b.y;
-    return a.index < b.index;
-  });
-  // Every point seen so far has x >= the current one, so its dominators are exactly the seen
-  // points with y >= its y. layer_top[k] = highest y in layer k + 1, non-increasing in k.
-  std::vector<double> layer_top;
-  std::vector<std::size_t> rank(x.size(), 0);
-  for (const auto& p : pts) {
-    const auto k = static_cast<std::size_t>(
-        std::partition_point(layer_top.begin(), layer_top.end(), [&](double top) { return top >= p.y; }) -
-        layer_top.begin());
-    if (k == layer_top.size())
-      layer_top.push_back(p.y);
-    else
-      layer_top[k] = p.y;
-    rank[p.index] = k + 1;
-  }
-  return rank;
+  return detail::ranks_of(detail::xy_columns{x.data(), y.data(), detail::sign_of(sx), detail::sign_of(sy)}, x.size());
 }
 
 /// The N-objective Pareto frontier of `values` (row-major, n rows × d objectives) with one sense
@@ -408,17 +661,9 @@ inline std::vector<std::size_t> nondominated_ranks_2d(std::span<const double> x,
 inline std::vector<std::size_t> frontier_nd(std::span<const double> values, std::size_t d,
                                             std::span<const sense> senses) {
   detail::check_nd_shape("frontier_nd", values.size(), d, senses.size());
-  if (d == 2) {  // the fast kernel; same answer (tests check)
-    const std::size_t n = values.size() / 2;
-    std::vector<double> xs(n), ys(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      xs[i] = values[2 * i];
-      ys[i] = values[2 * i + 1];
-    }
-    auto out = detail::frontier_oriented(xs, ys, senses[0], senses[1]);
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  if (d == 2)  // the fast kernel, reading the rows in place; same answer (tests check)
+    return detail::frontier_of(detail::xy_rows{values.data(), detail::sign_of(senses[0]), detail::sign_of(senses[1])},
+                               values.size() / 2, detail::front_order::input);
   return detail::frontier_nd_general(values, d, senses);
 }
 

@@ -5,14 +5,17 @@
 #include <inferlens/pareto.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -480,4 +483,175 @@ TEST_CASE("pareto_frontier over rows: member pointers, lambdas, optional values"
   REQUIRE(groups.size() == 2);
   CHECK(groups.at("a") == idx{0, 1});
   CHECK(groups.at("b") == idx{3, 5});
+}
+
+namespace {
+// The dominators-first order and layer sweep written out with std::sort, as a reference for
+// nondominated_ranks_2d on inputs too large for brute-force peeling.
+idx reference_ranks(const std::vector<double>& xs, const std::vector<double>& ys) {
+  idx order;
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    if (!std::isnan(xs[i]) && !std::isnan(ys[i])) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (xs[a] != xs[b]) return xs[a] > xs[b];
+    if (ys[a] != ys[b]) return ys[a] > ys[b];
+    return a < b;
+  });
+  std::vector<double> top;
+  idx rank(xs.size(), 0);
+  for (std::size_t i : order) {
+    std::size_t k = 0;
+    while (k < top.size() && top[k] >= ys[i]) ++k;  // layers are few in these tests
+    if (k == top.size()) top.push_back(ys[i]);
+    else top[k] = ys[i];
+    rank[i] = k + 1;
+  }
+  return rank;
+}
+
+// Shapes that take the kernels' large-input paths: nearly everything on the frontier (no
+// prefilter, radix sort with its most-significant-digit pass), duplicates and ties, x values
+// that differ only in their last bits, a tight cluster beside far outliers, signed zeros.
+std::vector<point> large_shape(std::mt19937_64& rng, std::size_t n, int kind) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::uniform_int_distribution<int> level(-2000, 2000);
+  std::vector<point> pts(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = unit(rng);
+    switch (kind) {
+      case 0: pts[i] = {t, -t}; break;                                            // anti-diagonal
+      case 1: { const double k = level(rng); pts[i] = {k, -k - (unit(rng) < 0.3 ? 1 : 0)}; break; }  // ties
+      case 2: { const double x = std::nextafter(1.0, 2.0) + static_cast<double>(i % 1500) * 2.220446049250313e-16;
+                pts[i] = {x, -x + (unit(rng) < 0.5 ? 0.0 : 1e-3)}; break; }      // last bits only
+      case 3: pts[i] = i % 1000 == 0 ? point{1e300 * (t - 0.5), -1e300 * (t - 0.5)} : point{1 + t * 1e-9, -t}; break;
+      case 4: { const double k = level(rng) / 100.0; const double x = k == 0 ? (unit(rng) < 0.5 ? 0.0 : -0.0) : k;
+                pts[i] = {x, -x}; if (i % 211 == 0) pts[i].y = k_nan; break; }    // signed zeros, NaN
+      case 5: pts[i] = {unit(rng), unit(rng)}; break;                              // uniform
+      default: pts[i] = {0.5, std::floor(unit(rng) * 10)}; break;                   // one x for all
+    }
+  }
+  return pts;
+}
+}  // namespace
+
+TEST_CASE("frontier_2d on large inputs through the radix sort's every path equals the dashboard algorithm") {
+  std::mt19937_64 rng(424242);
+  // LSD radix sort alone (with and without the prefilter), then the most-significant-digit pass.
+  const std::size_t msd = inferlens::detail::msd_min_points + 1000;
+  for (const std::size_t n : {std::size_t{5000}, std::size_t{40000}, msd}) {
+    for (int kind = 0; kind <= 6; ++kind) {
+      // At the largest size the shapes that take the MSD pass's distinct paths: buckets that fit
+      // in cache, keys that differ only in their last 11 bits (that pass alone sorts), one bucket
+      // holding nearly everything, all keys equal.
+      if (n == msd && kind != 0 && kind != 2 && kind != 3 && kind != 6) continue;
+      CAPTURE(n);
+      CAPTURE(kind);
+      const auto pts = large_shape(rng, n, kind);
+      std::vector<double> xs, ys;
+      split(pts, xs, ys);
+      REQUIRE(inferlens::frontier_2d(xs, ys) == dashboard_upper_left(pts));
+      if (n == msd && kind != 0) continue;
+      idx lower_right = dashboard_lower_right(pts);
+      std::reverse(lower_right.begin(), lower_right.end());
+      REQUIRE(inferlens::frontier_2d(xs, ys, sense::maximize, sense::minimize) == lower_right);
+      REQUIRE(inferlens::frontier_2d(xs, ys, sense::minimize, sense::minimize) == dashboard_lower_left(pts));
+    }
+  }
+}
+
+TEST_CASE("frontier_nd (d = 2) and nondominated_ranks_2d on large inputs") {
+  std::mt19937_64 rng(515);
+  for (const std::size_t n : {std::size_t{6000}, inferlens::detail::msd_min_points + 1000}) {
+    for (const int kind : {0, 1, 4, 5}) {
+      if (n > 6000 && kind != 0) continue;
+      CAPTURE(n);
+      CAPTURE(kind);
+      const auto pts = large_shape(rng, n, kind);
+      std::vector<double> xs, ys, rows;
+      split(pts, xs, ys);
+      for (const auto& p : pts) {
+        rows.push_back(p.x);
+        rows.push_back(p.y);
+      }
+      const std::vector<sense> senses{sense::maximize, sense::maximize};
+      idx by_index = dashboard_upper_left(pts);
+      std::sort(by_index.begin(), by_index.end());
+      REQUIRE(inferlens::frontier_nd(rows, 2, senses) == by_index);
+      if (kind != 5) REQUIRE(inferlens::nondominated_ranks_2d(xs, ys) == reference_ranks(xs, ys));
+    }
+  }
+}
+
+TEST_CASE("the kernels' reused scratch memory: calls of different sizes and shapes, freed, other threads") {
+  std::mt19937_64 rng(99991);
+  struct input {
+    std::vector<double> xs, ys;
+    idx front, ranks;
+  };
+  std::vector<input> inputs;
+  for (const std::size_t n : {inferlens::detail::msd_min_points + 1000, std::size_t{3}, std::size_t{30000},
+                              std::size_t{0}, std::size_t{5000}, std::size_t{4100}, std::size_t{100000}}) {
+    const auto pts = large_shape(rng, n, static_cast<int>(inputs.size() % 6));
+    input in;
+    split(pts, in.xs, in.ys);
+    in.front = dashboard_upper_left(pts);
+    in.ranks = n <= 50000 ? reference_ranks(in.xs, in.ys) : idx{};
+    inputs.push_back(std::move(in));
+  }
+  // Larger, smaller and larger again, twice over: a smaller call after a larger one sees the
+  // larger one's leftovers in the buffers.
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& in : inputs) {
+      REQUIRE(inferlens::frontier_2d(in.xs, in.ys) == in.front);
+      if (!in.ranks.empty() || in.xs.empty()) REQUIRE(inferlens::nondominated_ranks_2d(in.xs, in.ys) == in.ranks);
+    }
+    inferlens::detail::release_frontier_workspace();
+  }
+  // Several threads at once, each through the inputs in its own order.
+  std::vector<int> ok(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < ok.size(); ++t) {
+    threads.emplace_back([&, t] {
+      bool all = true;
+      for (std::size_t k = 0; k < 2 * inputs.size(); ++k) {
+        const auto& in = inputs[(k * (t + 1) + t) % inputs.size()];
+        all = all && inferlens::frontier_2d(in.xs, in.ys) == in.front;
+      }
+      ok[t] = all ? 1 : 0;
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(ok == std::vector<int>(ok.size(), 1));
+}
+
+TEST_CASE("the radix sort of the 2-objective kernels: every path sorts and loses nothing") {
+  using record = inferlens::detail::sort_record<std::uint32_t>;
+  std::mt19937_64 rng(7070);
+  std::vector<std::array<std::uint32_t, inferlens::detail::radix_buckets>> h(inferlens::detail::radix_digits);
+  for (const std::size_t m : {std::size_t{5000}, inferlens::detail::msd_min_points + 5}) {
+    for (int kind = 0; kind < 5; ++kind) {
+      if (m > 5000 && kind == 2) continue;  // the other four are the MSD pass's edge cases
+      CAPTURE(m);
+      CAPTURE(kind);
+      std::vector<record> a(m), b(m);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint64_t r = rng();
+        const std::uint64_t key = kind == 0   ? 0x8000'0000'0000'1234  // all equal
+                                  : kind == 1 ? 0x9000'0000'0000'0000 | (r & 0x1f)  // low 5 bits only
+                                  : kind == 2 ? r  // all 64 bits
+                                  : kind == 3 ? 0xbff0'0000'0000'0000 | (r & 0xfff'ffff)  // one bucket, then low bits
+                                              : (r % 3 == 0 ? r : 0x4000'0000'0000'0000 + (r & 0xffff));  // skewed
+        a[i] = record::make(key, static_cast<std::uint32_t>(i));
+      }
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> expected;
+      for (const auto& r : a) expected.emplace_back(r.key(), r.index);
+      std::sort(expected.begin(), expected.end());
+      const record* sorted = inferlens::detail::sort_by_key(a.data(), b.data(), m, h.data(), false);
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> got;
+      for (std::size_t i = 0; i < m; ++i) got.emplace_back(sorted[i].key(), sorted[i].index);
+      REQUIRE(std::is_sorted(got.begin(), got.end(), [](const auto& p, const auto& q) { return p.first < q.first; }));
+      std::sort(got.begin(), got.end());
+      REQUIRE(got == expected);
+    }
+  }
 }
