@@ -383,10 +383,7 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
         files.back().notes.push_back(note->second);
     }
   }
-  if (!errors.empty() && !o.lenient) {
-    if (errors.size() == 1) throw errors.front();
-    throw load_error(std::move(errors));
-  }
+  if (!errors.empty() && !o.lenient) throw load_error(std::move(errors));
   return detail::finish(sink, std::move(files));
 }
 

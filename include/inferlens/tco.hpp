@@ -646,6 +646,8 @@ struct preset_parser {
   sourced_value value(const json_node& j, std::string_view key, const std::string& field, std::string_view vintage_key,
                       bool power, bool cost_or_power) const {
     sourced_value v;
+    for (const json_node* n : {&j, j.find("value")})
+      if (n && n->overflow) fail(n == &j ? field : field + ".value", concat("the number ", n->text, " overflows a double"));
     if (j.is_number() && !strict) {
       v.value = j.number();
     } else {

@@ -98,6 +98,7 @@ struct row_sink {
   // The columns stored so far: what the files gave, what derive() fills, what add() sets.
   std::bitset<point_column_count> stored;
   std::vector<column_id> stored_ids;
+  std::size_t stored_rows = 0;  // the store's rows after this sink's last point
 
   std::vector<std::string> notes;  // what the readers noticed, once per message
 
@@ -108,6 +109,9 @@ struct row_sink {
 
   void store(point_builder& b) {
     std::bitset<point_column_count> now = stored | b.given;
+    if (storage->rows != stored_rows)  // another reader (CSV) added rows and maybe columns since
+      for (std::size_t i = 0; i < point_column_count; ++i)
+        if (storage->present(static_cast<column_id>(i))) now.set(i);
     if (stored_ids.empty()) {
       for (column_id c : derived_columns) now.set(index_of(c));
       for (column_id c : {cols::model, cols::model_raw, cols::run, cols::source, cols::source_row}) now.set(index_of(c));
@@ -121,6 +125,7 @@ struct row_sink {
         if (stored[i]) stored_ids.push_back(static_cast<column_id>(i));
     }
     append_point(*storage, b.point, stored_ids);
+    stored_rows = storage->rows;
     ++rows;
   }
 };
@@ -137,11 +142,9 @@ inline void require_fields(const point_builder& b, file_format f) {
       b.require_any({cols::tput_per_gpu});
       b.require_any({cols::median_tpot, cols::median_intvty});
       return;
-    case file_format::vllm_client:
+    case file_format::vllm_client:  // duration and counts too in every real file; a converted row may lack them
       b.require_any({cols::model, cols::model_raw});
-      b.require_any({cols::duration});
-      b.require_any({cols::completed});
-      b.require_any({cols::total_token_throughput, cols::output_throughput});
+      b.require_any({cols::total_token_throughput, cols::output_throughput, cols::tput_per_gpu, cols::output_tput_per_gpu});
       return;
     case file_format::sglang_jsonl:
       b.require_any({cols::duration});

@@ -208,8 +208,11 @@ inline std::vector<std::string_view> nearest_names(std::string_view name, std::s
   for (std::string_view c : candidates) {
     const std::size_t d = edit_distance(name, c);
     const std::string hay = lower(c);
-    const bool contains = needle.size() >= 3 && (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos);
-    if (d <= std::max<std::size_t>(2, name.size() / 3) || contains) found.push_back({contains ? std::min<std::size_t>(d, 1) : d, c});
+    // one name inside the other counts as near, unless the shorter is too short to mean anything
+    const bool contains = std::min(needle.size(), hay.size()) >= 4 &&
+                          (hay.find(needle) != std::string::npos || needle.find(hay) != std::string::npos);
+    if (d <= std::max<std::size_t>(2, name.size() / 3)) found.push_back({d, c});
+    else if (contains) found.push_back({std::max<std::size_t>(2, name.size() / 3) + 1, c});
   }
   std::stable_sort(found.begin(), found.end(), [](const scored& a, const scored& b) { return a.distance < b.distance; });
   std::vector<std::string_view> out;
