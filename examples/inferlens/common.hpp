@@ -132,6 +132,7 @@ inline result_table load_inputs(const input_options& o) {
   try {
     t = load(paths, lo);
   } catch (const load_error& e) {
+    if (e.errors().size() == 1) throw e.errors().front();
     for (const input_error& f : e.errors()) fmt::print(stderr, "inferlens: {}\n", f.what());
     throw input_error({}, fmt::format("{} inputs could not be read (--lenient loads the others)", e.errors().size()));
   }
