@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -66,6 +67,7 @@ struct bench_options {
   std::string matrix, out_dir, format = "table";
   bool overwrite = false, append = false;
   double progress_interval_s = 10;
+  double repeats = 1;  // each point this many times, one run id per repeat (compare's intervals)
   // identity
   std::string hw, framework, precision, image, model_prefix, spec_decoding;
   std::optional<std::int64_t> tp, ep, pp, gpus;
@@ -530,7 +532,21 @@ void run_bench(const bench_options& o) {
     warned = false;
     if (server) baseline = server->counters();
   };
-  const auto results = lg::run_sweep(so, points, hooks);
+  // --repeats N: the whole sweep N times, each with its own run id (RUN-r1, RUN-r2, ...) appended
+  // to the same output, so that `inferlens compare` sees N repeats of every configuration.
+  const auto repeats = static_cast<std::size_t>(whole(o.repeats, "--repeats", 1, 1000, "1 to 1000 runs of each point"));
+  std::vector<lg::point_result> results;
+  const std::string run_base = so.run_id.empty() ? lg::detail::new_run_id() : so.run_id;
+  for (std::size_t k = 0; k < repeats && !g_stop; ++k) {
+    lg::sweep_options rep = so;
+    if (repeats > 1) {
+      rep.run_id = run_base + "-r" + std::to_string(k + 1);
+      if (k > 0) rep.if_exists = lg::sweep_options::existing::append;
+      if (!o.quiet) std::fprintf(stderr, "inferlens: repeat %zu of %zu (run %s)\n", k + 1, repeats, rep.run_id.c_str());
+    }
+    auto done = lg::run_sweep(rep, points, hooks);
+    results.insert(results.end(), std::make_move_iterator(done.begin()), std::make_move_iterator(done.end()));
+  }
   if (server) server->stop();
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
@@ -600,6 +616,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--burstiness", o->burstiness, "gamma shape (< 1 burstier, 1 = Poisson)")->capture_default_str()->group(load);
   cmd->add_option("--ramp-up", o->ramp, "linear:START:END or exponential:START:END request rates by request index")->group(load);
   cmd->add_option("--duration", o->duration_s, "seconds per point: nothing is sent after it")->group(load);
+  cmd->add_option("--repeats", o->repeats, "run the whole sweep N times, one run id per repeat (intervals in `inferlens compare`)")
+      ->capture_default_str()
+      ->group(load);
   cmd->add_option("--max-failure-rate", o->max_failure_rate, "exit non-zero when a point fails more (InferenceMAX: 0.05)")
       ->capture_default_str()
       ->group(load);
