@@ -23,7 +23,7 @@
 
 #include "inferlens/detail/text.hpp"
 #include "inferlens/error.hpp"
-#include "inferlens/pareto.hpp"  // sense
+#include "inferlens/detail/sense.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/version.hpp"
 

@@ -26,8 +26,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
+#include <iterator>
 #include <map>
+#include <type_traits>
 #include <memory>
 #include <span>
 #include <string>
@@ -36,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "inferlens/columns.hpp"
@@ -136,54 +138,90 @@ inline file_format detect(std::string_view text, std::string_view name, const lo
                         quote_excerpt(rest.substr(0, rest.find_first_of("\r\n"))));
 }
 
+/// What a path names, without following a final symlink when asked (POSIX stat).
+struct path_kind {
+  bool exists = false, directory = false, regular = false, symlink = false;
+  int error = 0;
+};
+inline path_kind kind_of(const std::string& path, bool follow = true) {
+  struct stat st {};
+  path_kind k;
+  if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0) {
+    k.error = errno;
+    return k;
+  }
+  k.exists = true;
+  k.directory = S_ISDIR(st.st_mode);
+  k.regular = S_ISREG(st.st_mode);
+  k.symlink = S_ISLNK(st.st_mode);
+  return k;
+}
+
+inline std::string join_path(const std::string& dir, std::string_view name) {
+  return dir.empty() || dir.back() == '/' ? dir + std::string(name) : dir + "/" + std::string(name);
+}
+
+/// Paths in the order of their components ("a/b" before "a-b"), as a directory listing reads.
+inline bool path_less(std::string_view a, std::string_view b) {
+  for (;;) {
+    const auto ea = a.find('/'), eb = b.find('/');
+    const std::string_view ca = a.substr(0, ea), cb = b.substr(0, eb);
+    if (ca != cb) return ca < cb;
+    if (ea == std::string_view::npos || eb == std::string_view::npos) return ea == std::string_view::npos && eb != std::string_view::npos;
+    a.remove_prefix(ea + 1);
+    b.remove_prefix(eb + 1);
+  }
+}
+
 /// The result files under a directory: *.json, *.jsonl and *.csv, recursively (hidden files and
 /// folders, named with a leading '.', and symlinked folders skipped). A folder written by
 /// `inferlens bench` contributes its sweep.json only: its results/ hold the same points and its
 /// requests/ per-request logs. A folder that cannot be listed is an error, not a silent gap.
 struct directory_walk {
-  std::vector<std::filesystem::path> files;
+  std::vector<std::string> files;
   std::vector<std::pair<std::string, input_error>> errors;
   std::map<std::string, std::string> notes;  // file -> what the walk decided about its folder
 
-  static bool bench_output(const std::filesystem::path& dir) {
-    std::error_code ec;
-    namespace fs = std::filesystem;
-    return fs::is_regular_file(dir / "sweep.json", ec) &&
-           (fs::is_regular_file(dir / "run.json", ec) || fs::is_directory(dir / "results", ec) || fs::is_directory(dir / "requests", ec));
+  static bool bench_output(const std::string& dir) {
+    return kind_of(join_path(dir, "sweep.json")).regular &&
+           (kind_of(join_path(dir, "run.json")).regular || kind_of(join_path(dir, "results")).directory ||
+            kind_of(join_path(dir, "requests")).directory);
   }
 
-  void visit(const std::filesystem::path& dir, int depth) {
-    namespace fs = std::filesystem;
+  void visit(const std::string& dir, int depth) {
     if (depth > 64) return;
     if (bench_output(dir)) {
-      files.push_back(dir / "sweep.json");
-      notes[(dir / "sweep.json").string()] =
+      files.push_back(join_path(dir, "sweep.json"));
+      notes[files.back()] =
           "inferlens bench output: sweep.json read; results/*.json (the same points) and requests/*.jsonl (per-request logs) not";
       return;
     }
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec), end;
-    if (ec) {
-      errors.emplace_back(dir.string(), input_error(input_location{dir.string(), {}, {}, {}}, "cannot list the directory: " + ec.message()));
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), &::closedir);
+    if (!d) {
+      errors.emplace_back(dir, input_error(input_location{dir, {}, {}, {}}, std::string("cannot list the directory: ") + std::strerror(errno)));
       return;
     }
-    std::vector<fs::path> subdirs;
-    for (; it != end; it.increment(ec)) {
-      if (ec) break;
-      const std::string file_name = it->path().filename().string();
-      if (!file_name.empty() && file_name.front() == '.') continue;
-      if (it->is_symlink(ec) && it->is_directory(ec)) continue;
-      if (it->is_directory(ec)) {
-        subdirs.push_back(it->path());
+    std::vector<std::string> subdirs;
+    const bool manifest_beside = kind_of(join_path(dir, "sweep.json")).regular;
+    for (errno = 0; const dirent* e = ::readdir(d.get()); errno = 0) {
+      const std::string_view file_name = e->d_name;
+      if (file_name.empty() || file_name.front() == '.') continue;  // hidden, ".", ".."
+      const std::string path = join_path(dir, file_name);
+      const path_kind link = kind_of(path, false);
+      const path_kind target = link.symlink ? kind_of(path) : link;
+      if (target.directory) {
+        if (!link.symlink) subdirs.push_back(path);
         continue;
       }
+      if (!target.regular) continue;
       const std::string ext = lower_extension(file_name);
-      if (file_name == "run.json" && fs::is_regular_file(dir / "sweep.json", ec)) continue;  // bench's manifest
-      if (ext == ".json" || ext == ".jsonl" || ext == ".csv") files.push_back(it->path());
+      if (file_name == "run.json" && manifest_beside) continue;  // bench's manifest
+      if (ext == ".json" || ext == ".jsonl" || ext == ".csv") files.push_back(path);
     }
-    if (ec)
-      errors.emplace_back(dir.string(), input_error(input_location{dir.string(), {}, {}, {}}, "cannot list the directory: " + ec.message()));
-    for (const fs::path& sub : subdirs) visit(sub, depth + 1);
+    if (errno != 0)
+      errors.emplace_back(dir, input_error(input_location{dir, {}, {}, {}}, std::string("cannot list the directory: ") + std::strerror(errno)));
+    std::sort(subdirs.begin(), subdirs.end(), path_less);
+    for (const std::string& sub : subdirs) visit(sub, depth + 1);
   }
 };
 
@@ -213,8 +251,8 @@ inline void parse_into(std::string_view text, std::string_view name, file_format
 
 /// Reads a file in blocks, never more than the limit; a CSV is parsed block by block, so its
 /// text is never held whole.
-inline file_format read_file_into(const std::filesystem::path& file, const load_options& o, row_sink& sink) {
-  const std::string name = file.string();
+inline file_format read_file_into(const std::string& file, const load_options& o, row_sink& sink) {
+  const std::string& name = file;
   const auto fail = [&](const std::string& m) { throw input_error(input_location{name, {}, {}, {}}, m); };
   struct stat st {};
   if (::stat(name.c_str(), &st) != 0) fail(errno == ENOENT ? "no such file" : std::string("cannot read: ") + std::strerror(errno));
@@ -338,8 +376,8 @@ inline result_table parse(std::string_view text, std::string_view name, const lo
 /// with a leading '.', are skipped); a directory without any is an error, and so is one that
 /// cannot be listed. Every input is tried: without `lenient`, a load_error listing every bad
 /// input is thrown at the end; with it, bad inputs are recorded in files() and the rest is loaded.
-inline result_table load(std::span<const std::filesystem::path> inputs, const load_options& o = {}) {
-  namespace fs = std::filesystem;
+/// Paths are strings; a std::filesystem::path converts.
+inline result_table load(const std::vector<std::string>& inputs, const load_options& o = {}) {
   detail::row_sink sink;
   sink.options = &o;
   std::vector<source_file> files;
@@ -348,22 +386,21 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
     errors.push_back(e);
     files.push_back({path, {}, 0, e.what(), {}});
   };
-  const auto read = [&](const fs::path& file) {
+  const auto read = [&](const std::string& file) {
     const std::size_t before = sink.rows;
     try {
       const file_format f = detail::read_file_into(file, o, sink);
-      files.push_back({file.string(), std::string(to_string(f)), sink.rows - before, {}, std::move(sink.notes)});
+      files.push_back({file, std::string(to_string(f)), sink.rows - before, {}, std::move(sink.notes)});
       sink.notes.clear();
     } catch (const input_error& e) {
       detail::truncate(*sink.storage, before);  // a bad file adds no rows
       sink.rows = before;
       sink.notes.clear();
-      failed(file.string(), e);
+      failed(file, e);
     }
   };
-  for (const fs::path& input : inputs) {
-    std::error_code ec;
-    if (!fs::is_directory(input, ec)) {
+  for (const std::string& input : inputs) {
+    if (!detail::kind_of(input).directory) {
       read(input);
       continue;
     }
@@ -372,14 +409,13 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
     for (auto& [path, e] : walk.errors) failed(path, e);
     if (walk.files.empty()) {
       if (walk.errors.empty())
-        failed(input.string(), input_error(input_location{input.string(), {}, {}, {}},
-                                           "no result files (*.json, *.jsonl, *.csv) in the directory"));
+        failed(input, input_error(input_location{input, {}, {}, {}}, "no result files (*.json, *.jsonl, *.csv) in the directory"));
       continue;
     }
-    std::sort(walk.files.begin(), walk.files.end());
-    for (const fs::path& file : walk.files) {
+    std::sort(walk.files.begin(), walk.files.end(), detail::path_less);
+    for (const std::string& file : walk.files) {
       read(file);
-      if (const auto note = walk.notes.find(file.string()); note != walk.notes.end() && !files.empty())
+      if (const auto note = walk.notes.find(file); note != walk.notes.end() && !files.empty())
         files.back().notes.push_back(note->second);
     }
   }
@@ -388,8 +424,20 @@ inline result_table load(std::span<const std::filesystem::path> inputs, const lo
 }
 
 /// One file or directory.
-inline result_table load(const std::filesystem::path& input, const load_options& o = {}) {
-  return load(std::span<const std::filesystem::path>(&input, 1), o);
+inline result_table load(const std::string& input, const load_options& o = {}) {
+  return load(std::vector<std::string>{input}, o);
+}
+
+/// Any range of paths (std::vector<std::filesystem::path>, a span of strings, ...).
+template <class Paths>
+  requires(!std::is_convertible_v<const Paths&, std::string>) && requires(const Paths& p) {
+    std::string(*std::begin(p));
+    std::end(p);
+  }
+result_table load(const Paths& inputs, const load_options& o = {}) {
+  std::vector<std::string> paths;
+  for (const auto& p : inputs) paths.emplace_back(p);
+  return load(paths, o);
 }
 
 INFERLENS_END_NAMESPACE

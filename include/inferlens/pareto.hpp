@@ -25,7 +25,6 @@
 #include <cstddef>
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
 #include <optional>
 #include <ranges>
@@ -36,12 +35,11 @@
 #include <utility>
 #include <vector>
 
+#include "inferlens/detail/sense.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
 
-/// Whether an objective is better when larger or when smaller.
-enum class sense { maximize, minimize };
 
 namespace detail {
 
@@ -779,36 +777,5 @@ std::vector<std::size_t> nondominated_ranks(const R& rows, objective<Projs>... o
   return nondominated_ranks(values, sizeof...(Projs), senses);
 }
 
-/// One 2-objective frontier per group: `key` maps a row to its group (anything ordered by <,
-/// e.g. a string or a tuple). Each frontier holds indices into `rows`, ordered by x ascending.
-/// Grouping by system (accelerator, framework, speculative decoding, precision) and pooling
-/// every parallelism and concurrency is how InferenceMAX picks the best configuration at each
-/// operating point.
-template <std::ranges::random_access_range R, class KeyProj, class ProjX, class ProjY>
-  requires std::ranges::random_access_range<const R> && std::invocable<KeyProj&, detail::row_ref<R>> &&
-           objective_projection<ProjX, detail::row_ref<R>> && objective_projection<ProjY, detail::row_ref<R>>
-auto grouped_pareto_frontiers(const R& rows, KeyProj key, ProjX px, ProjY py, sense sx = sense::maximize,
-                              sense sy = sense::maximize)
-    -> std::map<std::remove_cvref_t<std::invoke_result_t<KeyProj&, detail::row_ref<R>>>, std::vector<std::size_t>> {
-  using key_type = std::remove_cvref_t<std::invoke_result_t<KeyProj&, detail::row_ref<R>>>;
-  std::map<key_type, std::vector<std::size_t>> members;
-  const auto xs = detail::project_column(rows, px);
-  const auto ys = detail::project_column(rows, py);
-  std::size_t i = 0;
-  for (auto&& row : rows) members[std::invoke(key, row)].push_back(i++);
-  for (auto& [group, idx] : members) {
-    std::vector<double> gx, gy;
-    gx.reserve(idx.size());
-    gy.reserve(idx.size());
-    for (std::size_t r : idx) {
-      gx.push_back(xs[r]);
-      gy.push_back(ys[r]);
-    }
-    auto front = frontier_2d(gx, gy, sx, sy);
-    for (auto& f : front) f = idx[f];
-    idx = std::move(front);
-  }
-  return members;
-}
 
 INFERLENS_END_NAMESPACE

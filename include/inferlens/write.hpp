@@ -8,12 +8,15 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include "inferlens/columns.hpp"
 #include "inferlens/detail/csv_reader.hpp"
@@ -210,38 +213,43 @@ inline std::string to_text(const result_table& t, file_format f) {
 
 /// Writes a file whole: to a temporary name beside it, then renamed over it, so a reader never
 /// sees half a file and a symlink at the path is replaced, not followed.
-inline void write_file(const std::filesystem::path& path, std::string_view text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  const auto fail = [&](const std::string& why) { throw input_error({path.string(), std::nullopt, std::nullopt, ""}, why); };
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(tmp.string().c_str(), "wbx"), &std::fclose);
-  if (!f) fail("cannot create the file");
+inline void write_file(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp";
+  const auto fail = [&](const std::string& why) { throw input_error({path, std::nullopt, std::nullopt, ""}, why); };
+  std::remove(tmp.c_str());
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(tmp.c_str(), "wbx"), &std::fclose);
+  if (!f) fail(std::string("cannot create the file: ") + std::strerror(errno));
   if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() || std::fflush(f.get()) != 0) fail("write failed");
   f.reset();
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) fail("cannot rename the written file into place: " + ec.message());
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    fail("cannot rename the written file into place: " + why);
+  }
 }
 
 /// Saves a table in a format. vllm_client writes one file per point into `path` as a directory
 /// (created), named <model>_<accelerator>_c<concurrency>_<n>.json; the others write one file.
 /// Returns the files written.
-inline std::vector<std::filesystem::path> save_results(const result_table& t, const std::filesystem::path& path, file_format f) {
+inline std::vector<std::string> save_results(const result_table& t, const std::string& path, file_format f) {
   if (f != file_format::vllm_client) {
     write_file(path, to_text(t, f));
     return {path};
   }
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) throw input_error({path.string(), std::nullopt, std::nullopt, ""}, "cannot create the directory: " + ec.message());
-  std::vector<std::filesystem::path> out;
+  for (std::size_t at = path.find('/', 1);; at = path.find('/', at + 1)) {  // mkdir -p
+    const std::string part = path.substr(0, at);
+    if (::mkdir(part.c_str(), 0777) != 0 && errno != EEXIST)
+      throw input_error({part, std::nullopt, std::nullopt, ""}, std::string("cannot create the directory: ") + std::strerror(errno));
+    if (at == std::string::npos) break;
+  }
+  std::vector<std::string> out;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const benchmark_point p = t.point(i);
     std::string stem = (p.model.empty() ? "model" : p.model) + "_" + (p.accelerator.empty() ? "gpu" : p.accelerator) + "_c" +
                        (p.concurrency ? std::to_string(*p.concurrency) : "x") + "_" + std::to_string(i + 1);
     for (char& ch : stem)
       if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) ch = '_';
-    out.push_back(path / (stem + ".json"));
+    out.push_back(path + (path.ends_with("/") ? "" : "/") + stem + ".json");
     write_file(out.back(), to_vllm_client_text(p) + "\n");
   }
   return out;

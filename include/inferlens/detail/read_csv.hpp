@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <thread>
 #include <charconv>
 #include <system_error>
 #include <cmath>
@@ -23,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "inferlens/columns.hpp"
@@ -388,6 +388,32 @@ inline std::optional<std::uint64_t> record_boundary(int fd, std::uint64_t from, 
   return std::nullopt;
 }
 
+/// Runs a callable on a second thread until join() (pthreads directly: <thread> would weigh on
+/// every user's compile for this one use). When no thread can be started it runs in join().
+template <class F>
+class worker_thread {
+ public:
+  explicit worker_thread(F f) : f_(std::move(f)) { started_ = ::pthread_create(&id_, nullptr, &run, this) == 0; }
+  worker_thread(const worker_thread&) = delete;
+  worker_thread& operator=(const worker_thread&) = delete;
+  ~worker_thread() { join(); }
+  void join() {
+    if (joined_) return;
+    joined_ = true;
+    if (started_) ::pthread_join(id_, nullptr);
+    else f_();
+  }
+
+ private:
+  static void* run(void* self) {
+    static_cast<worker_thread*>(self)->f_();
+    return nullptr;
+  }
+  F f_;
+  pthread_t id_{};
+  bool started_ = false, joined_ = false;
+};
+
 /// Reads a CSV file into the sink: a large regular file (≥ 32 MB, and `threads` allowing it)
 /// as two halves split at a record boundary, parsed at once on two threads and joined in file
 /// order; otherwise in one pass. Either way the table, the row numbers and the first error in
@@ -396,7 +422,7 @@ inline void read_csv_file(int fd, std::uint64_t size, std::string_view name, row
   table_storage& s = *sink.storage;
   csv_parser first(name, sink);
   std::optional<std::uint64_t> split;
-  if (threads != 1 && size >= (std::uint64_t{32} << 20) && std::thread::hardware_concurrency() >= 2) {
+  if (threads != 1 && size >= (std::uint64_t{32} << 20) && ::sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
     // the header, read on its own, tells where the data starts
     std::string head(std::size_t{1} << 16, '\0');
     const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
@@ -417,7 +443,7 @@ inline void read_csv_file(int fd, std::uint64_t size, std::string_view name, row
   second_sink.storage->expected_rows = s.expected_rows / 2 + 1;
   csv_parser second(name, second_sink);
   std::exception_ptr second_error;
-  std::thread worker([&] {
+  worker_thread worker([&] {
     try {
       std::string head(std::size_t{1} << 16, '\0');
       const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
