@@ -410,26 +410,12 @@ inline void response_eof(connection_base& c) {
            c.any_bytes ? "connection closed inside the response header" : "connection closed before any response");
 }
 
-// Parse the bytes a read returned at `stamp`. Everything stays valid for the next read: what
-// the parser could not take yet (a split header or chunk-size line) is kept in c.carry.
+// Parse as much of `in` as the parser takes; returns the bytes consumed. A malformed response
+// completes c.
 template <class Stream>
-void feed(run_state<Stream>* st, connection_base& c, const char* data, std::size_t n, time_point stamp,
-          std::uint16_t delay_us) {
-  if (c.done || n == 0) return;
+std::size_t parse_some(run_state<Stream>* st, connection_base& c, std::string_view in, time_point stamp,
+                       std::uint16_t delay_us) {
   request_record& rec = *c.rec;
-  if (!c.any_bytes) {
-    c.any_bytes = true;
-    rec.first_byte = stamp;
-  }
-  ++rec.reads;
-  thread_counters::add(st->counters.reads, 1);
-  if (st->opt.kernel_rx_stamps && rec.rx_stamped) {
-    thread_counters::add(st->counters.delay_us_sum, delay_us);
-    thread_counters::add(st->counters.delay_count, 1);
-  }
-  const bool carried = !c.carry.empty();
-  if (carried) c.carry.append(data, n);
-  std::string_view in = carried ? std::string_view(c.carry) : std::string_view(data, n);
   std::size_t consumed = 0;
   auto& parser = *c.parser;
   while (consumed < in.size() && !parser.is_done()) {
@@ -467,12 +453,55 @@ void feed(run_state<Stream>* st, connection_base& c, const char* data, std::size
     if (pec == http::error::need_more) break;
     if (pec) {
       complete(c, error_kind::malformed, "bad HTTP response: " + pec.message());
-      return;
+      break;
     }
     if (used == 0 && produced == 0) break;
   }
-  if (carried) c.carry.erase(0, consumed);
-  else if (consumed < in.size()) c.carry.assign(in.substr(consumed));
+  return consumed;
+}
+
+// Parse the bytes a read returned at `stamp`. Everything stays valid for the next read: what
+// the parser could not take yet (a split header or chunk-size line) is kept in c.carry, and the
+// next read completes it with as few of its bytes as it takes before the rest is parsed in place.
+template <class Stream>
+void feed(run_state<Stream>* st, connection_base& c, const char* data, std::size_t n, time_point stamp,
+          std::uint16_t delay_us) {
+  if (c.done || n == 0) return;
+  request_record& rec = *c.rec;
+  if (!c.any_bytes) {
+    c.any_bytes = true;
+    rec.first_byte = stamp;
+  }
+  ++rec.reads;
+  thread_counters::add(st->counters.reads, 1);
+  if (st->opt.kernel_rx_stamps && rec.rx_stamped) {
+    thread_counters::add(st->counters.delay_us_sum, delay_us);
+    thread_counters::add(st->counters.delay_count, 1);
+  }
+  std::string_view in(data, n);
+  if (!c.carry.empty()) {
+    const std::size_t carried = c.carry.size();
+    std::size_t take = std::min<std::size_t>(n, 4096);
+    c.carry.append(data, take);
+    std::size_t used = parse_some(st, c, c.carry, stamp, delay_us);
+    if (used < carried && take < n && !c.done) {  // a longer piece (a big header): all of it, then
+      c.carry.append(data + take, n - take);
+      take = n;
+      used += parse_some(st, c, std::string_view(c.carry).substr(used), stamp, delay_us);
+    }
+    if (used >= carried) {
+      in.remove_prefix(used - carried);
+      c.carry.clear();
+    } else {
+      c.carry.erase(0, used);
+      c.carry.append(data + take, n - take);
+      in = {};
+    }
+  }
+  if (!in.empty() && !c.done) {
+    const std::size_t used = parse_some(st, c, in, stamp, delay_us);
+    if (used < in.size() && !c.done) c.carry.assign(in.substr(used));
+  }
   // the watchdog's deadline for what comes next
   if (c.w) {
     if (rec.chunks.empty()) {
@@ -483,7 +512,7 @@ void feed(run_state<Stream>* st, connection_base& c, const char* data, std::size
       c.w->on_expiry = error_kind::idle_timeout;
     }
   }
-  if (parser.is_done()) complete(c, error_kind::none);
+  if (c.parser->is_done()) complete(c, error_kind::none);
 }
 
 inline std::string expiry_message(error_kind e) {

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,9 +44,11 @@ class sse_parser {
       if (bytes[0] == '\n') i = 1;
     }
     while (i < n) {
-      // find the end of the line
-      std::size_t j = i;
-      while (j < n && bytes[j] != '\n' && bytes[j] != '\r') ++j;
+      // find the end of the line: the first LF, unless a CR comes before it (memchr twice)
+      const char* lf = static_cast<const char*>(std::memchr(bytes.data() + i, '\n', n - i));
+      const std::size_t lf_at = lf ? static_cast<std::size_t>(lf - bytes.data()) : n;
+      const char* cr_at = static_cast<const char*>(std::memchr(bytes.data() + i, '\r', lf_at - i));
+      const std::size_t j = cr_at ? static_cast<std::size_t>(cr_at - bytes.data()) : lf_at;
       if (j == n) {  // partial line: keep it for the next fragment
         if (line_.size() + (n - i) > max_line_bytes) return overflow();
         line_.append(bytes.data() + i, n - i);
@@ -206,6 +209,14 @@ class json_scanner {
   std::string_view string() noexcept {
     if (!expect('"')) return {};
     const std::size_t start = p_;
+    // the common case, no escape before the closing quote: two memchr calls
+    if (const void* q = std::memchr(s_.data() + p_, '"', s_.size() - p_)) {
+      const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(q) - s_.data());
+      if (!std::memchr(s_.data() + p_, '\\', end - p_)) {
+        p_ = end + 1;
+        return s_.substr(start, end - start);
+      }
+    }
     while (p_ < s_.size()) {
       const char c = s_[p_];
       if (c == '"') return s_.substr(start, p_++ - start);
@@ -300,9 +311,11 @@ class json_scanner {
       array([&] { skip(depth + 1); });
     } else {
       const std::size_t start = p_;
-      while (p_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[p_])) || s_[p_] == '-' ||
-                                s_[p_] == '+' || s_[p_] == '.'))
-        ++p_;
+      const auto token_char = [](char ch) noexcept {
+        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '+' ||
+               ch == '.';
+      };
+      while (p_ < s_.size() && token_char(s_[p_])) ++p_;
       const std::string_view tok = s_.substr(start, p_ - start);
       if (tok.empty()) ok_ = false;
       else if (std::isalpha(static_cast<unsigned char>(tok[0])) && tok != "true" && tok != "false" && tok != "null")
