@@ -14,6 +14,7 @@
 #include <inferlens/frontier.hpp>
 #include <inferlens/json.hpp>
 
+#include "chart_cli.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "economics_cli.hpp"
@@ -29,6 +30,7 @@ struct frontier_options {
   std::optional<std::string> at;
   std::string format = "table";
   std::string interpolation = "steffen";
+  chart_cli_options chart;  // --format svg / vega
 };
 
 std::optional<sense> sense_option(const std::string& s, std::string_view option) {
@@ -184,6 +186,8 @@ void run_frontier(const frontier_options& o, const economics_cli_options& econ, 
 
   const result_table table = load_inputs(o.in);
   const frontier_set set = table.frontiers(spec);
+  if (o.format == "svg" || o.format == "vega") return write_chart(set, at, o.format, o.chart);
+  if (!o.chart.out.empty()) option_error("--out", o.chart.out, "--out is for --format svg or vega; the other formats print to stdout");
   if (o.format == "json") {
     nlohmann::json j = frontier_json(set, at);
     j["files"] = nlohmann::json::array();
@@ -222,7 +226,12 @@ void add_frontier_command(CLI::App& app) {
                   "columns model,isl,osl,precision,accelerator,framework,spec_decoding)");
   cmd->add_option("--at", o->at, "comma-separated x values at which to read each frontier, e.g. 50,100,200");
   cmd->add_option("--interpolation", o->interpolation, "steffen (monotone cubic, d3.curveMonotoneX) or linear")->capture_default_str();
-  cmd->add_option("--format", o->format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+  cmd->add_option("--format", o->format, "table, json, csv, svg (one chart of every system's frontier) or vega (the same as a Vega-Lite spec)")
+      ->check(CLI::IsMember({"table", "json", "csv", "svg", "vega"}))
+      ->capture_default_str();
+  cmd->add_option("--out", o->chart.out, "with --format svg or vega: the file to write (default: stdout)");
+  cmd->add_flag("--log-x", o->chart.log_x, "with --format svg or vega: logarithmic x axis");
+  cmd->add_flag("--log-y", o->chart.log_y, "with --format svg or vega: logarithmic y axis");
   add_economics_options(cmd, econ);
   cmd->callback([o, econ, cmd] { run_frontier(*o, *econ, economics_options_given(*cmd)); });
 }

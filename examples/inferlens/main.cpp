@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   inferlens::cli::add_convert_command(app);
   inferlens::cli::add_tco_command(app);
   inferlens::cli::add_site_command(app);
+  inferlens::cli::add_compare_command(app);
+  inferlens::cli::add_trend_command(app);
+  inferlens::cli::add_report_command(app);
 #ifdef INFERLENS_WITH_LOADGEN
   inferlens::cli::add_bench_command(app);
   inferlens::cli::add_serve_sim_command(app);
@@ -26,7 +29,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // prints the message (or the help)
+    return code == 0 ? 0 : 2;      // bad input, as docs/cli.md says
   } catch (const inferlens::input_error& e) {
     std::fprintf(stderr, "inferlens: %s\n", e.what());
     return 2;

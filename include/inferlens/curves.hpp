@@ -125,6 +125,11 @@ class curve {
 
   std::span<const double> xs() const noexcept { return x_; }
   std::span<const double> ys() const noexcept { return y_; }
+  /// The Hermite tangents dy/dx at the knots that y_at uses (Steffen's, as d3's curveMonotoneX),
+  /// one per knot; empty when every segment is straight (linear kind, or fewer than three knots).
+  /// A chart draws segment k as the cubic Bézier with control points (x_k + h/3, y_k + m_k h/3)
+  /// and (x_{k+1} - h/3, y_{k+1} - m_{k+1} h/3), h = x_{k+1} - x_k: the same curve.
+  std::span<const double> tangents() const noexcept { return tangents_; }
   std::size_t size() const noexcept { return x_.size(); }
   bool empty() const noexcept { return x_.empty(); }
   interpolation kind() const noexcept { return kind_; }
