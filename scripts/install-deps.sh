@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages inferlens builds with (skips what is already there).
+# Installs the Debian 12 packages inferlens builds and tests with (skips what is already there).
 set -euo pipefail
 packages=(cmake g++ make pkg-config libeigen3-dev libfmt-dev nlohmann-json3-dev doctest-dev
-          libboost1.81-dev libcli11-dev libssl-dev)
+          libboost1.81-dev libcli11-dev libssl-dev
+          chromium)  # chromium: the browser test of the HTML report (headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
