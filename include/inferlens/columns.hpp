@@ -118,7 +118,9 @@
   X(joules_per_output_token, "joules_per_output_token", real, measured, non_negative, "J/tok",                     \
     joules_per_output_token, "measured GPU energy per output token")                                                \
   X(joules_per_total_token, "joules_per_total_token", real, measured, non_negative, "J/tok", joules_per_total_token, \
-    "measured GPU energy per token")
+    "measured GPU energy per token")                                                                                \
+  X(pct_of_limit, "pct_of_limit", real, derived, non_negative, "%", pct_of_limit,                                 \
+    "tput_per_gpu as a percentage of the physical bound at the point's interactivity (limits.hpp)")
 
 // E(id, "unit", metric, tokens, better, "description"): figures computed from a point's per-GPU
 // throughput (or measured energy) and a price; see economics.hpp.

@@ -31,6 +31,7 @@
 #include "inferlens/curves.hpp"
 #include "inferlens/economics.hpp"
 #include "inferlens/error.hpp"
+#include "inferlens/limits.hpp"
 #include "inferlens/pareto.hpp"
 #include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
@@ -359,6 +360,10 @@ inline std::string missing_reason(const row_view& r, column_id c, const std::str
     if (k.economic()) return pricing_reason.empty() ? "not priced" : pricing_reason;
   }
   if (k.economic()) return "no measured energy or power";
+  if (c == cols::pct_of_limit) {
+    const point_limit l = limit_of(r.point());
+    return l.reason.empty() ? "no pct_of_limit" : l.reason;
+  }
   const std::string_view name = k.name;
   if (name.ends_with("_intvty")) {
     const std::string tpot = std::string(name.substr(0, name.size() - 6)) + "tpot";
@@ -399,6 +404,10 @@ inline frontier_set result_table::frontiers(const frontier_spec& spec) const {
   };
   auto value_of = [&](const row_view& r, column_id c) -> double {
     const column& k = info(c);
+    if (c == cols::pct_of_limit) {  // computed on demand where the table does not hold it (limits.hpp)
+      const double v = r.number(c);
+      return std::isnan(v) ? limit_of(r.point()).pct_of_limit : v;
+    }
     if (!k.economic()) return r.number(c);
     const pricing_result& pr = price_of(r);
     if (!pr) return detail::missing;

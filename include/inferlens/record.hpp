@@ -91,6 +91,9 @@ struct benchmark_point {
   std::optional<double> tput_per_gpu;            ///< total tok/s per GPU
   std::optional<double> input_tput_per_gpu;      ///< per prefill GPU when disaggregated
   std::optional<double> output_tput_per_gpu;     ///< per decode GPU when disaggregated
+  /// 100 x tput_per_gpu / the physical bound at this point's interactivity (limits.hpp); set by
+  /// with_limits(), computed on demand by frontiers drawn on it.
+  std::optional<double> pct_of_limit;
 
   /// Interactivity (tok/s/user) at a statistic of TPOT.
   std::optional<double> interactivity(statistic s = statistic::median) const noexcept {
