@@ -13,6 +13,7 @@ void add_site_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_trend_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 #ifdef INFERLENS_WITH_LOADGEN
 void add_bench_command(CLI::App& app);
 void add_serve_sim_command(CLI::App& app);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   inferlens::cli::add_compare_command(app);
   inferlens::cli::add_trend_command(app);
   inferlens::cli::add_report_command(app);
+  inferlens::cli::add_predict_command(app);
 #ifdef INFERLENS_WITH_LOADGEN
   inferlens::cli::add_bench_command(app);
   inferlens::cli::add_serve_sim_command(app);
