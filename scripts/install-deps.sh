@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(cmake g++ make pkg-config libeigen3-dev libfmt-dev nlohmann-json3-dev doctest-dev
           libboost1.81-dev libcli11-dev libssl-dev
+          clang libclang-rt-14-dev  # clang: the libFuzzer harnesses (tests/fuzz)
           chromium)  # chromium: the browser test of the HTML report (headless)
 missing=()
 for p in "${packages[@]}"; do
