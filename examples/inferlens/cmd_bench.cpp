@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <limits>
@@ -309,7 +310,11 @@ void print_summary(const std::vector<loadgen::point_result>& results, const benc
     fmt::print("{:>14.1f} {:>14.1f} {:>11} {:>9}\n", *p.intvty.median, per_gpu ? *p.tput_per_gpu : *p.output_throughput,
                fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)), load_label(results[i]));
   }
-  if (!o.out_dir.empty()) fmt::print("\nresults in {}/ (sweep.json for `inferlens frontier`, run.json lists every point)\n", o.out_dir);
+  if (!o.out_dir.empty()) {
+    fmt::print("\nresults in {}/ (sweep.json for `inferlens frontier`, run.json lists every point)\n", o.out_dir);
+    fmt::print("report: {} (open it in any browser; it needs no network)\n",
+               std::filesystem::absolute(std::filesystem::path(o.out_dir) / "report.html").string());
+  }
 }
 
 // ---- the run ---------------------------------------------------------------------------------
@@ -550,6 +555,8 @@ void run_bench(const bench_options& o) {
   if (server) server->stop();
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  // every sweep wrote DIR/report.html of its own run; with repeats, one of them all
+  if (repeats > 1 && !so.out_dir.empty()) lg::write_sweep_report(so, results, run_base + "-r1..r" + std::to_string(repeats));
 
   print_summary(results, o);
   std::cout.flush();
@@ -660,7 +667,7 @@ void add_bench_command(CLI::App& app) {
       ->group(metrics);
   cmd->add_option("--matrix", o->matrix, "JSON sweep matrix (InferenceMAX master-config style) instead of --isl/--osl/--concurrency")
       ->group(metrics);
-  cmd->add_option("--out", o->out_dir, "directory: results/*.json (one per point), requests/*.jsonl, sweep.json, run.json")->group(metrics);
+  cmd->add_option("--out", o->out_dir, "directory: results/*.json (one per point), requests/*.jsonl, sweep.json, run.json, report.html")->group(metrics);
   cmd->add_flag("--overwrite", o->overwrite, "--out holds an earlier run: replace its results")->group(metrics);
   cmd->add_flag("--append", o->append, "--out holds an earlier run: add this one beside it (a new run id)")->group(metrics);
   cmd->add_option("--format", o->format, "table or json (stdout)")

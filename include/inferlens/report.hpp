@@ -825,8 +825,15 @@ inline std::string bench_report_html(const bench_report_data& d, const report_op
 
   // Frontier of the sweep: each point is a point of one "system".
   {
+    // one frontier per ISL/OSL when the sweep has several
+    std::vector<std::pair<std::int64_t, std::int64_t>> lens;
+    for (const auto& p : rows) lens.emplace_back(p.isl.value_or(0), p.osl.value_or(0));
+    std::sort(lens.begin(), lens.end());
+    lens.erase(std::unique(lens.begin(), lens.end()), lens.end());
+    const bool by_lens = lens.size() > 1;
     frontier_spec spec;
     spec.group_by.clear();
+    if (by_lens) spec.group_by = {cols::isl, cols::osl};
     spec.kind = o.kind;
     if (!per_gpu) spec.y = cols::output_throughput;
     std::map<std::string, std::int64_t> refs;
@@ -848,10 +855,14 @@ inline std::string bench_report_html(const bench_report_data& d, const report_op
     };
     frontier_chart_options co;
     co.at = o.at;
-    co.legend = false;
+    co.legend = by_lens;
     co.width = o.chart_width;
     co.height = o.chart_height;
-    co.series_name = [](const system_frontier&) { return std::string("sweep"); };
+    co.series_name = [by_lens](const system_frontier& s) {
+      if (!by_lens || s.rows().size() == 0) return std::string("sweep");
+      const benchmark_point p = s.rows().point(0);
+      return "ISL/OSL " + std::to_string(p.isl.value_or(0)) + "/" + std::to_string(p.osl.value_or(0));
+    };
     co.tooltip = [](const system_frontier&, const benchmark_point&, double, double, bool) { return std::string(); };
     co.ref = ref_by_index;
     for (const auto& [x, kind, title] : {std::tuple{cols::median_intvty, std::string("tput"), std::string("Throughput vs interactivity")},

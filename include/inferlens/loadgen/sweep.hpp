@@ -2,7 +2,8 @@
 // InferenceMAX's master config. Each point is one run with InferenceMAX's closed-loop recipe by
 // default (prompts = k × c, 2 × c warm-ups that are excluded), aggregated the vLLM way and
 // written as it completes (result JSON, per-request JSONL, the sweep table, the run manifest),
-// never through a planted symlink and never into the results of another run by accident.
+// never through a planted symlink and never into the results of another run by accident; and
+// after every point a self-contained HTML report of the sweep (report.html).
 #pragma once
 
 #include <algorithm>
@@ -32,6 +33,7 @@
 #include "inferlens/loadgen/metrics.hpp"
 #include "inferlens/loadgen/output.hpp"
 #include "inferlens/loadgen/progress.hpp"
+#include "inferlens/loadgen/report.hpp"
 #include "inferlens/loadgen/schedule.hpp"
 #include "inferlens/loadgen/workload.hpp"
 #include "inferlens/record.hpp"
@@ -96,6 +98,11 @@ struct sweep_options {
   existing if_exists = existing::refuse;
   std::string run_id;             ///< recorded in every point ("run"); empty: date-time and a random tag
   bool write_requests = true;     ///< per-request JSONL under out_dir/requests
+  /// out_dir/report.html after every point: the sweep's frontier, latency distributions and
+  /// timelines (bench_report_html), rewritten as the sweep goes.
+  bool write_report = true;
+  /// Lines at the top of the report besides the server, model and run (e.g. the command).
+  std::vector<std::pair<std::string, std::string>> report_facts;
   /// A simulated server that runs its model faster than real time (sim time_scale: wall seconds
   /// per model second) is reported in model time: measured durations are divided by it before
   /// aggregation, and rates, trace arrivals and durations are read in model time. 1 for real
@@ -108,6 +115,8 @@ struct point_result {
   sweep_point spec;
   run_summary summary;
   nlohmann::json raw;  ///< the result JSON (also in result_file)
+  /// Requests in flight and output tokens/s over the point's run (model time with a time scale).
+  std::vector<bench_timeline_sample> timeline;
   std::filesystem::path result_file, requests_file;
   std::size_t connections = 0, retried = 0, found_closed = 0;
   bool token_ids = false;
@@ -135,8 +144,7 @@ inline std::vector<std::int64_t> geometric_range(std::int64_t start, std::int64_
   for (std::int64_t c = start;;) {
     v.push_back(c);
     if (c == end) break;
-    c *= step;
-    if (c > end) c = end;
+    c = c > end / step ? end : c * step;  // never past end, never overflowing
   }
   return v;
 }
@@ -255,6 +263,9 @@ inline void matrix_entry(const nlohmann::json& entry, benchmark_point identity, 
         !(*sc)["osl"].is_number_integer())
       throw input_error({file, where.row, {}, "isl"}, "each scenario needs integer \"isl\" and \"osl\"");
     const std::int64_t isl = (*sc)["isl"].get<std::int64_t>(), osl = (*sc)["osl"].get<std::int64_t>();
+    for (const char* key : {"isl", "osl"})
+      if (!(*sc)[key].is_number_unsigned() || (*sc)[key].get<std::int64_t>() < 1)  // (an unsigned beyond 2^63 reads negative)
+        throw input_error({file, where.row, {}, key}, "expected a positive integer, got " + (*sc)[key].dump());
     benchmark_point scenario_identity = identity;
     matrix_identity(*sc, scenario_identity, where);
     std::vector<const nlohmann::json*> rows;
@@ -304,6 +315,14 @@ inline std::vector<sweep_point> parse_matrix(const nlohmann::json& m, const benc
 }
 
 inline std::vector<sweep_point> load_matrix(const std::filesystem::path& path, const benchmark_point& defaults) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) throw input_error({path.string(), {}, {}, ""}, "is a directory, not a file");
+  if (!ec && !std::filesystem::is_regular_file(status) && !std::filesystem::is_fifo(status))
+    throw input_error({path.string(), {}, {}, ""}, "not a regular file (a device or socket)");
+  constexpr std::uintmax_t limit = std::uintmax_t{64} << 20;  // a matrix is a few kB
+  if (!ec && std::filesystem::is_regular_file(status) && std::filesystem::file_size(path, ec) > limit && !ec)
+    throw input_error({path.string(), {}, {}, ""}, "larger than the limit of " + std::to_string(limit) + " bytes");
   std::ifstream in(path);
   if (!in) throw input_error({path.string(), {}, {}, ""}, "cannot open file");
   nlohmann::json m;
@@ -311,6 +330,8 @@ inline std::vector<sweep_point> load_matrix(const std::filesystem::path& path, c
     m = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw input_error({path.string(), {}, e.byte, ""}, std::string("not valid JSON: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {  // a number that overflows a double (out_of_range.406)
+    throw input_error({path.string(), {}, {}, ""}, std::string("not valid JSON: ") + e.what());
   }
   return parse_matrix(m, defaults, path.string());
 }
@@ -377,6 +398,7 @@ inline out_dir_state prepare_out_dir(const std::filesystem::path& dir, sweep_opt
     }
     fs::remove(dir / "sweep.json", ec);
     fs::remove(dir / "run.json", ec);
+    fs::remove(dir / "report.html", ec);
   }
   if (!empty && mode == sweep_options::existing::append) {
     const auto read = [&](const fs::path& p, nlohmann::json& into, const char* key) {
@@ -580,6 +602,7 @@ inline point_result run_point(const sweep_options& o, const sweep_point& sp, std
     for (auto& r : rr.records) stretch_time(r, rr.start, factor);
     rr.end = rr.start + std::chrono::duration_cast<std::chrono::steady_clock::duration>((rr.end - rr.start) * factor);
   }
+  res.timeline = timeline_of(rr.records, rr.start, rr.end);
   res.summary = aggregate(rr.records, rr.start, rr.end, o.metrics, std::move(id));
   result_meta meta;
   meta.backend = o.client.request.api == api_kind::chat ? "openai-chat" : "openai";
@@ -645,10 +668,43 @@ inline void write_manifest(const sweep_output& out, const sweep_options& o, std:
 }
 }  // namespace detail
 
+/// The report's data of a sweep's points (run_sweep's results, of one run or of several): what
+/// bench_report_html() draws. `run_id` is shown at the top with the server and the model.
+inline bench_report_data sweep_report_data(const sweep_options& o, std::span<const point_result> results, const std::string& run_id) {
+  bench_report_data d;
+  d.title = "inferlens bench" + std::string(o.client.request.model.empty() ? "" : " · " + o.client.request.model);
+  d.facts.emplace_back("server", o.client.url);
+  if (!o.client.request.model.empty()) d.facts.emplace_back("model", o.client.request.model);
+  if (!run_id.empty()) d.facts.emplace_back("run", run_id);
+  d.facts.emplace_back("client", "inferlens-loadgen " INFERLENS_VERSION_STRING);
+  for (const auto& f : o.report_facts) d.facts.push_back(f);
+  for (const point_result& r : results) {
+    bench_point_data p = report_point(r.summary, r.timeline);
+    p.label = detail::point_label(r.spec);
+    d.points.push_back(std::move(p));
+    if (!o.out_dir.empty() && !r.result_file.empty()) d.files.push_back(detail::relative_to(r.result_file, o.out_dir));
+  }
+  if (!o.out_dir.empty()) {
+    d.files.push_back("sweep.json");
+    d.files.push_back("run.json");
+  }
+  return d;
+}
+
+/// Writes out_dir/report.html (atomically, as the other files) for these points and returns its
+/// path; nothing without out_dir.
+inline std::filesystem::path write_sweep_report(const sweep_options& o, std::span<const point_result> results, const std::string& run_id) {
+  if (o.out_dir.empty()) return {};
+  const std::filesystem::path file = o.out_dir / "report.html";
+  write_file_replacing(file, bench_report_html(sweep_report_data(o, results, run_id)));
+  return file;
+}
+
 /// Run every point in order. Once a point's prompt format is known (token ids or text) the
 /// rest reuse it without probing again. With out_dir, the directory is checked first
 /// (sweep_options::if_exists), and after every point `sweep.json` (the library's own JSON, read
-/// by `inferlens frontier`) and `run.json` are rewritten. Skipped points are not returned.
+/// by `inferlens frontier`), `run.json` and `report.html` (this run's points) are rewritten.
+/// Skipped points are not returned.
 inline std::vector<point_result> run_sweep(const sweep_options& o, std::span<const sweep_point> points,
                                            const sweep_hooks& hooks = {}) {
   sweep_output out;
@@ -681,6 +737,7 @@ inline std::vector<point_result> run_sweep(const sweep_options& o, std::span<con
     if (!out.dir.empty()) {
       detail::write_sweep_table(out.dir / "sweep.json", out.previous_points, done);
       detail::write_manifest(out, o, manifest);
+      if (o.write_report) write_sweep_report(o, done, out.run_id);
     }
     if (stopped) break;
   }
