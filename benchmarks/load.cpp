@@ -64,7 +64,6 @@ std::string load_average() {
 int main(int argc, char** argv) {
   const fs::path dir = argc > 1 && argv[1][0] != 0 ? fs::path(argv[1]) : default_directory();
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 50;
-  constexpr double target_ms = 50;  // DESIGN.md §9: the 698-row real set in <= 50 ms
 
   if (!fs::is_directory(dir)) {
     std::fprintf(stderr, "load: no directory %s (give the agg_bmk folder as the first argument)\n",
@@ -105,6 +104,8 @@ int main(int argc, char** argv) {
               bytes, dir.string().c_str(), runs, load_before.c_str(), load_average().c_str());
   std::printf("  %-44s %8s %8s %8s\n", "ms", "min", "median", "max");
   std::printf("  %-44s %8.3f %8.3f %8.3f\n", "load() (files -> table of derived points)", load_ms.min, load_ms.median, load_ms.max);
+  constexpr double target_ms = 50;  // DESIGN.md §9: the 698-row real set in <= 50 ms
+  std::printf("  load() median %.1f ms; target <= %.0f ms %s\n", load_ms.median, target_ms, load_ms.median <= target_ms ? "met" : "MISSED");
   std::printf("  %-44s %8.3f %8.3f %8.3f\n", "parse() (bytes in memory -> table)", parse_ms.min, parse_ms.median, parse_ms.max);
   std::printf("  %-44s %8.3f %8.3f %8.3f\n", "baseline nlohmann::json::parse (tree only)", baseline_ms.min, baseline_ms.median,
               baseline_ms.max);
