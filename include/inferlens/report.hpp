@@ -162,7 +162,9 @@ caption{text-align:left;font-weight:600;padding:4px 0;font-size:13.5px}
  section.panel:first-of-type{break-before:auto}
  figure.chart,table,.legend{break-inside:avoid}
  .charts{grid-template-columns:1fr 1fr;gap:4mm 8mm}
- .rank{grid-template-columns:1fr 1fr 1fr}
+ .rank{grid-template-columns:1fr 1fr}
+ table{font-size:8.5pt}
+ th,td{padding:2px 5px}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 )css";
@@ -896,7 +898,7 @@ inline std::string bench_report_html(const bench_report_data& d, const report_op
       chart c;
       c.title = label.substr(0, label.find(" ("));
       c.x = {label, axis_scale::linear, true, std::nullopt, std::nullopt};
-      c.y = {"Fraction of requests", axis_scale::linear, true, 0.0, 1.0};
+      c.y = {id == "itl" ? "Fraction of gaps" : "Fraction of requests", axis_scale::linear, true, 0.0, 1.0};
       c.legend = false;
       c.width = o.chart_width;
       c.height = o.chart_height;
@@ -957,7 +959,9 @@ inline std::string bench_report_html(const bench_report_data& d, const report_op
            "<th class=\"l\">point</th><th>ok</th><th>failed</th><th>req/s</th><th>out tok/s</th><th>tok/s/GPU</th><th>TTFT p50</th>"
            "<th>TTFT p99</th><th>TPOT p50</th><th>ITL p50</th><th>E2EL p50</th><th>tok/s/user</th><th class=\"l\">notes</th></tr></thead><tbody>\n";
     const auto ms = [](const std::optional<double>& v) {
-      return detail::num_cell(v.value_or(detail::missing), v ? detail::general(*v * 1e3, 4) + " ms" : std::string("-"));
+      if (!v) return detail::num_cell(detail::missing, "-");
+      // milliseconds up to 10 s, seconds beyond (no exponents in the table)
+      return detail::num_cell(*v, std::abs(*v) < 10 ? detail::general(*v * 1e3, 4) + " ms" : detail::fixed(*v, 2) + " s");
     };
     const auto num = [](const std::optional<double>& v) {
       return detail::num_cell(v.value_or(detail::missing), v ? chart_number(*v, 4) : std::string("-"));
