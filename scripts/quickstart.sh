@@ -20,4 +20,4 @@ else
   "$bin" report build/sample.json --out "$report" --title "inferlens: SYNTHETIC sample data" >/dev/null
 fi
 [ -s "$report" ] || { echo "quickstart: no report was written at $report" >&2; exit 1; }
-echo "report: $(realpath "$report")"
+echo "the report of this run, for any browser (no network needed): $(realpath "$report")"
