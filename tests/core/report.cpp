@@ -272,3 +272,53 @@ TEST_CASE("bench report: frontier, CDFs per point, timelines, points table") {
   CHECK(html.find("3 failed: http 500") != std::string::npos);
   CHECK(html.find("127.0.0.1") != std::string::npos);
 }
+
+TEST_CASE("report: on the real set, every ring is the value `frontier --at` prints") {
+  const std::filesystem::path real = std::filesystem::path(INFERLENS_SHARED_DATA_DIR) / "inferencemax" / "agg_bmk";
+  if (!std::filesystem::exists(real)) return;
+  const inferlens::result_table table = inferlens::load(real);
+  const inferlens::report_options o;  // --at 50,100,200, hyperscaler pricing: the CLI's defaults
+  const std::string page = inferlens::html_report(table, o);
+  const auto workloads = table.groups(o.workload_by);
+  std::size_t compared = 0, expected = 0;
+  for (const tag& sec : with_class(tags(page, "section"), "workload")) {
+    const std::string label = *sec.get("data-workload");
+    CAPTURE(label);
+    const inferlens::result_table* rows = nullptr;
+    for (const auto& w : workloads)
+      if (inferlens::detail::workload_label(w.key, o.workload_by) == label) rows = &w.rows;
+    REQUIRE(rows != nullptr);
+    inferlens::frontier_spec spec;  // what `inferlens frontier --at` evaluates
+    spec.group_by = o.group_by;
+    spec.price = o.price;
+    const inferlens::frontier_set set = rows->frontiers(spec);
+    for (const auto& s : set)
+      for (double x : o.at)
+        if (s.at(x, *o.price)) expected += 3 * 2;  // throughput, cost, per MW; linear and log
+    const std::size_t sec_end = element_end(page, sec);
+    for (const tag& fig : tags(page, "figure", sec.begin, sec_end)) {
+      const std::string kind = *fig.get("data-kind");
+      if (kind != "tput" && kind != "cost" && kind != "mw") continue;
+      for (const tag& g : with_class(tags(page, "g", fig.begin, element_end(page, fig)), "series")) {
+        const std::string name = *g.get("data-name");
+        const inferlens::system_frontier* sys = nullptr;
+        for (const auto& s : set)
+          if (inferlens::detail::system_label(s.key(), o.workload_by) == name) sys = &s;
+        REQUIRE(sys != nullptr);
+        for (const tag& mk : with_class(tags(page, "circle", g.begin, element_end(page, g)), "mk")) {
+          const double x = mk.number("data-x"), y = mk.number("data-y");
+          const auto op = sys->at(x, *o.price);
+          REQUIRE(op.has_value());
+          const double want = kind == "tput" ? op->tput_per_gpu : kind == "cost" ? op->usd_per_mtok : op->tok_per_s_per_mw;
+          CAPTURE(name);
+          CAPTURE(kind);
+          CAPTURE(x);
+          CHECK(y == doctest::Approx(want).epsilon(1e-8));  // written with 9 significant digits
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared == expected);
+  CHECK(compared > 0);
+}
