@@ -200,6 +200,7 @@ inline std::span<const model_field<component_power_model>> fields_of(const compo
 inline void check_given(std::string_view key, const std::optional<double>& v) {
   if (!v) return;
   const parameter_spec& p = *find_parameter(key);
+  if (in_range(p, *v) && is_cost_or_power(key) && !implausible(*v).empty()) bad_parameter(key, implausible(*v));
   if (in_range(p, *v)) return;
   bad_parameter(key, concat("must be ", range_text(p), ", got ", num(*v)));
 }

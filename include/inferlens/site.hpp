@@ -75,6 +75,7 @@ inline std::optional<double> blended_price_usd_per_mtok(double input_usd_per_mto
 }
 
 namespace detail {
+inline constexpr double max_site_gpus = 9007199254740992.0;  // 2^53
 [[noreturn]] inline void bad_site(std::string_view field, const std::string& message) {
   throw input_error({"", std::nullopt, std::nullopt, std::string(field)}, message);
 }
@@ -124,6 +125,12 @@ inline site_result site_economics(const site_inputs& in, const source_map& sourc
     r.gpus = std::floor(*in.investment_usd / *capex);
     if (r.gpus < 1) detail::bad_site("investment_usd", "the investment does not buy one GPU");
   }
+  // A count beyond 2^53 is no longer a whole number in a double, and its products overflow.
+  if (!(r.gpus <= detail::max_site_gpus)) {
+    const std::string_view field = in.site_mw ? "site_mw" : in.gpus ? "gpus" : "investment_usd";
+    detail::bad_site(field, detail::concat("the site would hold ", detail::num(r.gpus), " GPUs, more than 2^53 (",
+                                           detail::num(detail::max_site_gpus), "): not a site size"));
+  }
   if (std::isfinite(in.kw_per_gpu) && in.kw_per_gpu > 0) r.provisioned_mw = r.gpus * in.kw_per_gpu / 1000.0;
   if (capex) {
     r.capex_usd_per_gpu = capex;
@@ -154,6 +161,21 @@ inline site_result site_economics(const site_inputs& in, const source_map& sourc
     if (net_per_year > 0) r.payback_years = inv / net_per_year;
     r.investment_breakeven_price_usd_per_mtok = (inv / in.horizon_years + r.opex_usd_per_year) / mtok_per_year;
   }
+
+  // Each input is in range, but their products may still overflow (1e300 tok/s/GPU on 1e9 GPUs):
+  // an infinite figure is refused, never printed.
+  const auto finite = [&](std::string_view what, std::optional<double> v) {
+    if (v && !std::isfinite(*v))
+      detail::bad_site("site", detail::concat("the ", what, " overflows a double: the inputs (", detail::num(r.gpus), " GPUs, ",
+                                              detail::num(in.tok_per_s_per_gpu), " tok/s/GPU, $", detail::num(in.price_usd_per_mtok),
+                                              "/Mtok) are out of any real range"));
+  };
+  finite("provisioned MW", r.provisioned_mw);
+  finite("investment", r.investment_usd);
+  finite("tokens per year", r.tokens_per_year);
+  finite("revenue over the horizon", r.revenue_usd_over_horizon);
+  finite("opex per year", r.opex_usd_per_year);
+  finite("TCO per year", r.tco_usd_per_year);
 
   auto add = [&](std::string_view key, std::optional<double> v, std::string_view unit) {
     if (!v) return;

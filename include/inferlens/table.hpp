@@ -445,9 +445,7 @@ class result_table {
 
   /// Groups of rows sharing one value of the group-by columns, in order of first appearance.
   std::vector<table_group> groups(std::span<const column_id> by) const;
-  std::vector<table_group> groups(std::initializer_list<column_id> by) const {
-    return groups(std::span<const column_id>(by.begin(), by.size()));
-  }
+  std::vector<table_group> groups(std::initializer_list<column_id> by) const;  // (defined below: clang needs table_group complete)
 
   /// The rows of both tables (this one's first), in one new store.
   result_table concat(const result_table& other) const {
@@ -568,6 +566,10 @@ struct table_group {
   std::vector<cell> key;  ///< one cell per group-by column
   result_table rows;      ///< a view of the group's rows, in table order
 };
+
+inline std::vector<table_group> result_table::groups(std::initializer_list<column_id> by) const {
+  return groups(std::span<const column_id>(by.begin(), by.size()));
+}
 
 inline std::vector<table_group> result_table::groups(std::span<const column_id> by) const {
   const detail::grouping g = grouping_of(by);

@@ -7,8 +7,11 @@
 #pragma once
 
 #include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -18,6 +21,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include "inferlens/detail/json.hpp"
 #include "inferlens/detail/presets_data.hpp"
@@ -185,9 +190,23 @@ inline bool in_range(const parameter_spec& p, double v) noexcept {
   return std::isfinite(v) && (p.min_open ? v > p.min : v >= p.min) && (p.max_open ? v < p.max : v <= p.max);
 }
 
+/// Costs per GPU-hour and kW per GPU beyond these are no real figure (a denormal cost gives
+/// "$4.9e-324/Mtok", a denormal power infinite tokens per MW): refused as out of range.
+inline constexpr double min_cost_or_power = 1e-6, max_cost_or_power = 1e6;
+inline bool is_cost_or_power(std::string_view key) noexcept {
+  return key == "usd_per_gpu_hour" || key == "kw_per_gpu" || key == "it_kw_per_gpu" || key == "contract_usd_per_gpu_hour";
+}
+/// The message for a positive cost or power figure outside [min, max], or empty.
+inline std::string implausible(double v) {
+  if (!(v > 0) || (v >= min_cost_or_power && v <= max_cost_or_power)) return {};
+  return concat("must be between ", num(min_cost_or_power), " and ", num(max_cost_or_power), ", got ", num(v),
+                " (not a real cost or power figure)");
+}
+
 // Every model input: finite and inside its parameter's range. NaN reads as a value not given.
 inline void require_valid(std::string_view key, double v, const std::string& file = {}) {
   const parameter_spec& p = *find_parameter(key);
+  if (in_range(p, v) && is_cost_or_power(key) && !implausible(v).empty()) bad_parameter(key, implausible(v), file);
   if (in_range(p, v)) return;
   if (std::isnan(v)) bad_parameter(key, "missing value", file);
   bad_parameter(key, concat("must be ", range_text(p), ", got ", num(v)), file);
@@ -634,6 +653,9 @@ struct preset_parser {
     if (!std::isfinite(v.value)) fail(at, "not a finite number");
     if (cost_or_power) {
       if (!(v.value > 0)) fail(at, concat("must be > 0, got ", num(v.value)));
+      if (const std::string m = implausible(v.value); !m.empty()) fail(at, m);
+    } else if (is_cost_or_power(key) && !implausible(v.value).empty()) {
+      fail(at, implausible(v.value));
     } else if (const parameter_spec* p = find_parameter(key)) {
       if (!in_range(*p, v.value)) fail(at, concat("must be ", range_text(*p), ", got ", num(v.value)));
     } else if (v.value < 0) {
@@ -799,15 +821,34 @@ struct preset_parser {
 
 // (A path as a string, which a std::filesystem::path converts to: <filesystem> alone costs as
 // much to compile as the rest of this header.)
+/// The largest preset or override file read (they are a few kB; this bounds a wrong path such as
+/// a device or a log).
+inline constexpr std::size_t max_preset_file_bytes = std::size_t{16} << 20;
+
 inline std::string read_text_file(const std::string& path) {
+  const auto fail = [&](const std::string& m) { throw input_error({path, std::nullopt, std::nullopt, ""}, m); };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) fail(std::string("cannot open the file (") + std::strerror(errno) + ")");
+  if (S_ISDIR(st.st_mode)) fail("is a directory, not a file");
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) fail("not a regular file (a device or socket)");
+  const std::string limit = "larger than the limit of " + std::to_string(max_preset_file_bytes) + " bytes";
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_preset_file_bytes) fail(limit);
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw input_error({path, std::nullopt, std::nullopt, ""}, "cannot open the file");
+  if (!f) fail("cannot open the file");
   std::string text;
   char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  bool too_large = false;
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) {
+    if (text.size() + n > max_preset_file_bytes) {
+      too_large = true;
+      break;
+    }
+    text.append(buf, n);
+  }
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (failed) throw input_error({path, std::nullopt, std::nullopt, ""}, "cannot read the file");
+  if (too_large) fail(limit);
+  if (failed) fail("cannot read the file");
   return text;
 }
 

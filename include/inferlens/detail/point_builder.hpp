@@ -88,6 +88,26 @@ inline bool read_number_text(column_id c, std::string_view text, double& out, st
   return false;
 }
 
+/// After derive(): the deployment throughputs it filled from per-GPU figures and GPU counts add
+/// up as given ones must (total >= output, input + output = total), else the table would hold
+/// figures its own reader refuses. Given figures were checked by check_consistency() before.
+template <class Fail>
+void check_derived(const benchmark_point& p, const Fail& fail) {
+  if (!p.total_token_throughput || !p.output_throughput) return;
+  const double total = *p.total_token_throughput, out = *p.output_throughput;
+  const auto near = [](double a, double c) { return std::abs(a - c) <= 1e-3 * std::max({1.0, std::abs(a), std::abs(c)}); };
+  const bool below = total < out && !near(total, out);
+  const bool sum = p.input_throughput && !near(*p.input_throughput + out, total);
+  if (!below && !sum) return;
+  const auto count = [](const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : std::string("?"); };
+  std::string gpus = count(p.num_gpus) + " GPUs";
+  if (uses_worker_pools(p)) gpus += " (prefill " + count(p.prefill.gpus) + ", decode " + count(p.decode.gpus) + ")";
+  fail(below ? "output_tput_per_gpu" : "input_tput_per_gpu",
+       "the per-GPU throughputs contradict each other: on " + gpus + " they give total " + shortest(total) + ", output " +
+           shortest(out) + (p.input_throughput ? ", input " + shortest(*p.input_throughput) : std::string()) +
+           " tokens/s, and total = input + output");
+}
+
 /// Figures that contradict each other. `v(c)`: a column's value in the row (NaN when missing);
 /// `fail(field, message)` reports (and throws).
 template <class Value, class Fail>

@@ -83,7 +83,9 @@ struct csv_header {
 
 /// Fills derive()'s columns for rows [first, rows) of a store, one reused point at a time: only
 /// the columns derive() reads are loaded, only the ones it fills are stored.
-inline void derive_rows(table_storage& s, std::size_t first) {
+/// `check(r, p)` sees each derived point (row r of the store).
+template <class Check>
+void derive_rows(table_storage& s, std::size_t first, const Check& check) {
   // every input is set on every row (present: its value, absent: missing), so the point needs no
   // reset between rows: derive() fills only inputs (derived_columns ⊂ derive_inputs)
   std::vector<column_id> present, absent;
@@ -99,6 +101,7 @@ inline void derive_rows(table_storage& s, std::size_t first) {
       else set_number(p, c, missing);
     }
     derive(p);
+    check(r, p);
     for (column_id c : derived_columns) {
       column_store& store = s.columns[index_of(c)];
       if (info(c).type == column_type::text) {
@@ -298,7 +301,11 @@ struct csv_parser {
         acc.codes[r] = normalised[code];
       }
     }
-    derive_rows(s, first);
+    derive_rows(s, first, [&](std::size_t r, const benchmark_point& p) {
+      check_derived(p, [&](std::string_view field, const std::string& m) {
+        throw input_error(input_location{std::string(name), static_cast<std::size_t>(records[r - first]), std::nullopt, std::string(field)}, m);
+      });
+    });
     sink.rows += rows - first;
   }
 

@@ -186,6 +186,7 @@ inline void row_sink::add(point_builder& b, file_format f, std::string_view name
   if (p.source.empty()) p.source = std::string(name);
   if (!p.source_row && b.row) p.source_row = static_cast<std::int64_t>(*b.row);
   derive(p);
+  check_derived(p, [&](std::string_view field, const std::string& m) { b.fail(field, m); });
   store(b);
 }
 

@@ -251,8 +251,8 @@ class json_scanner {
     }
     std::int64_t v = 0;
     while (q < s_.size() && s_[q] >= '0' && s_[q] <= '9') {
-      if (v > (INT64_MAX - 9) / 10) {
-        ok_ = false;
+      if (v > (INT64_MAX - 9) / 10) {  // beyond 64 bits: valid JSON, but no count
+        skip();
         return std::nullopt;
       }
       v = v * 10 + (s_[q++] - '0');

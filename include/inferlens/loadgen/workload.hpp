@@ -9,11 +9,14 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -261,13 +264,28 @@ inline std::string prompt_text(const prompt& p) {
 
 namespace detail {
 
+/// The largest dataset or trace file read: a bound on a wrong path (a device, a log), not on
+/// real datasets.
+inline constexpr std::uintmax_t max_jsonl_file_bytes = std::uintmax_t{4} << 30;
+
 template <class F>
 void for_each_jsonl(const std::string& path, F&& on_row) {
-  std::ifstream in(path);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw input_error({path, {}, {}, ""}, "cannot open file");
+  if (S_ISDIR(st.st_mode)) throw input_error({path, {}, {}, ""}, "is a directory, not a file");
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+    throw input_error({path, {}, {}, ""}, "not a regular file (a device or socket)");
+  const std::string too_large = "larger than the limit of " + std::to_string(max_jsonl_file_bytes) + " bytes";
+  if (S_ISREG(st.st_mode) && static_cast<std::uintmax_t>(st.st_size) > max_jsonl_file_bytes)
+    throw input_error({path, {}, {}, ""}, too_large);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error({path, {}, {}, ""}, "cannot open file");
   std::string line;
   std::size_t row = 0;
+  std::uintmax_t total = 0;
   while (std::getline(in, line)) {
+    total += line.size() + 1;
+    if (total > max_jsonl_file_bytes) throw input_error({path, {}, {}, ""}, too_large);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     ++row;
@@ -275,6 +293,9 @@ void for_each_jsonl(const std::string& path, F&& on_row) {
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
+      throw input_error({path, row, e.byte > 0 ? std::optional<std::size_t>(e.byte - 1) : std::nullopt, ""},
+                        std::string("not valid JSON: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {  // a number that overflows a double (out_of_range.406)
       throw input_error({path, row, {}, ""}, std::string("not valid JSON: ") + e.what());
     }
     if (!j.is_object()) throw input_error({path, row, {}, ""}, "expected a JSON object per line");
@@ -297,6 +318,10 @@ inline std::int64_t positive_int(const nlohmann::json& v, input_location where, 
   where.field = field;
   if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == std::floor(v.get<double>())))
     throw input_error(where, "expected an integer");
+  // a float beyond 2^63 (or an unsigned beyond INT64_MAX) does not convert to int64
+  if ((v.is_number_float() && !(std::fabs(v.get<double>()) < 9.2e18)) ||
+      (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)))
+    throw input_error(where, "expected a positive integer, got " + v.dump());
   const auto x = v.get<std::int64_t>();
   if (x < 1) throw input_error(where, "expected a positive integer, got " + std::to_string(x));
   return x;

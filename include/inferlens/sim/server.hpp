@@ -453,9 +453,9 @@ inline int parse_generation(const server_options& opts, bool chat, std::string_v
   }
   if (!t.ignore_eos) out.ignore_eos = false;  // not a parameter this server knows
   const std::int64_t limit = std::min<std::int64_t>(opts.model.max_model_len_tokens, opts.model.kv_capacity_tokens);
-  if (prompt + wanted > limit) {
+  if (wanted > limit - prompt) {  // (prompt + wanted could overflow)
     message = "This model's maximum context length is " + std::to_string(limit) + " tokens. However, you requested " +
-              std::to_string(prompt + wanted) + " tokens (" + std::to_string(prompt) + " in the prompt, " +
+              (wanted > INT64_MAX - prompt ? std::string("more than 2^63") : std::to_string(prompt + wanted)) + " tokens (" + std::to_string(prompt) + " in the prompt, " +
               std::to_string(wanted) + " in the completion). Please reduce the length of the prompt or completion.";
     return 400;
   }
