@@ -287,6 +287,7 @@ void print_summary(const std::vector<loadgen::point_result>& results, const benc
     for (const auto& r : results) out["points"].push_back(r.raw);
     out["frontier"] = f;
     out["frontier_y"] = per_gpu ? "tput_per_gpu" : "output_throughput";
+    if (!o.out_dir.empty()) out["report"] = std::filesystem::absolute(std::filesystem::path(o.out_dir) / "report.html").string();
     std::cout << loadgen::safe_dump(out, 2) << '\n';
     return;
   }
