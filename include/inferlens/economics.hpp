@@ -37,31 +37,35 @@ INFERLENS_BEGIN_NAMESPACE
 
 namespace detail {
 inline bool positive_finite(double v) noexcept { return std::isfinite(v) && v > 0; }
+/// A figure that overflows (a denormal throughput or power, 1e300 tok/s) is no answer, never inf.
+inline std::optional<double> finite_or_none(double v) noexcept {
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
 }  // namespace detail
 
 /// $ per million tokens = usd_per_gpu_hour / (tok_per_s_per_gpu × 3600 / 10^6).
 inline std::optional<double> usd_per_mtok(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(usd_per_gpu_hour)) return std::nullopt;
   const double mtok_per_gpu_hour = tok_per_s_per_gpu * 3600.0 / 1e6;
-  return usd_per_gpu_hour / mtok_per_gpu_hour;
+  return detail::finite_or_none(usd_per_gpu_hour / mtok_per_gpu_hour);
 }
 
 /// Tokens per $ = tok_per_s_per_gpu × 3600 / usd_per_gpu_hour.
 inline std::optional<double> tokens_per_usd(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(usd_per_gpu_hour)) return std::nullopt;
-  return tok_per_s_per_gpu * 3600.0 / usd_per_gpu_hour;
+  return detail::finite_or_none(tok_per_s_per_gpu * 3600.0 / usd_per_gpu_hour);
 }
 
 /// Tokens/s per provisioned MW = tok_per_s_per_gpu × 1000 / kw_per_gpu.
 inline std::optional<double> tok_per_s_per_mw(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(kw_per_gpu)) return std::nullopt;
-  return tok_per_s_per_gpu * 1000.0 / kw_per_gpu;
+  return detail::finite_or_none(tok_per_s_per_gpu * 1000.0 / kw_per_gpu);
 }
 
 /// Provisioned J per token = kw_per_gpu × 1000 / tok_per_s_per_gpu.
 inline std::optional<double> j_per_token(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(kw_per_gpu)) return std::nullopt;
-  return kw_per_gpu * 1000.0 / tok_per_s_per_gpu;
+  return detail::finite_or_none(kw_per_gpu * 1000.0 / tok_per_s_per_gpu);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -216,6 +216,9 @@ inline std::string to_text(const result_table& t, file_format f) {
 inline void write_file(const std::string& path, std::string_view text) {
   const std::string tmp = path + ".tmp";
   const auto fail = [&](const std::string& why) { throw input_error({path, std::nullopt, std::nullopt, ""}, why); };
+  // a device, folder or socket at the path is never replaced by the renamed file (/dev/full, /dev/null)
+  if (struct stat st {}; ::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    fail(S_ISDIR(st.st_mode) ? "is a directory, not a file to write" : "not a regular file (a device, pipe or socket): not replaced");
   std::remove(tmp.c_str());
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(tmp.c_str(), "wbx"), &std::fclose);
   if (!f) fail(std::string("cannot create the file: ") + std::strerror(errno));
