@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -678,9 +679,22 @@ inline bench_report_data sweep_report_data(const sweep_options& o, std::span<con
   if (!run_id.empty()) d.facts.emplace_back("run", run_id);
   d.facts.emplace_back("client", "inferlens-loadgen " INFERLENS_VERSION_STRING);
   for (const auto& f : o.report_facts) d.facts.push_back(f);
+  // points of several runs (repeats): each label ends with what tells its run apart ("r2")
+  std::string common;
+  bool several_runs = false;
+  for (const point_result& r : results) {
+    const std::string& run = r.summary.point.run;
+    if (&r == &results.front()) common = run;
+    else if (run != results.front().summary.point.run) several_runs = true;
+    std::size_t k = 0;
+    while (k < common.size() && k < run.size() && common[k] == run[k]) ++k;
+    common.resize(k);
+  }
+  while (!common.empty() && std::isalnum(static_cast<unsigned char>(common.back()))) common.pop_back();  // whole parts only
   for (const point_result& r : results) {
     bench_point_data p = report_point(r.summary, r.timeline);
     p.label = detail::point_label(r.spec);
+    if (several_runs) p.label += " · " + (r.summary.point.run.size() > common.size() ? r.summary.point.run.substr(common.size()) : r.summary.point.run);
     d.points.push_back(std::move(p));
     if (!o.out_dir.empty() && !r.result_file.empty()) d.files.push_back(detail::relative_to(r.result_file, o.out_dir));
   }
