@@ -8,6 +8,7 @@
 #include <inferlens/error.hpp>
 #include <inferlens/formats.hpp>
 #include <inferlens/load.hpp>
+#include <inferlens/loadgen/sse.hpp>
 #include <inferlens/pricing.hpp>
 #include <inferlens/site.hpp>
 #include <inferlens/tco.hpp>
@@ -184,6 +185,23 @@ TEST_CASE("hardening: economics never answer inf, and a device is never written 
   REQUIRE(::lstat(fifo.c_str(), &st) == 0);
   CHECK(S_ISFIFO(st.st_mode));
   CHECK(has(hardening_error([&] { write_file(dir.path.string(), "[]"); }), "is a directory"));
+}
+
+TEST_CASE("hardening: an SSE event that never ends is cut at the limit; a count beyond int64 is absent, not malformed") {
+  loadgen::sse_parser p;
+  const std::string line = "data: " + std::string(std::size_t{1} << 20, 'x') + "\n";  // 1 MiB lines, no blank line
+  bool ok = true;
+  std::size_t lines = 0;
+  for (; ok && lines < 100; ++lines) ok = p.feed(line, [](const loadgen::sse_event&) {});
+  CHECK_FALSE(ok);
+  CHECK(p.overflowed());
+  CHECK(lines <= 65);
+  const loadgen::chunk_info c =
+      loadgen::scan_openai_chunk(R"({"choices":[{"text":"a"}],"usage":{"prompt_tokens":99999999999999999999,"completion_tokens":3}})");
+  CHECK(c.what == loadgen::chunk_info::kind::json);
+  CHECK_FALSE(c.prompt_tokens);
+  CHECK(c.completion_tokens == 3);
+  CHECK(c.has_content);
 }
 
 #ifdef INFERLENS_CLI

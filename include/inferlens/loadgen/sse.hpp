@@ -30,11 +30,12 @@ struct sse_event {
 /// Splits a byte stream into events. Feed it every body fragment in order.
 class sse_parser {
  public:
-  /// Lines longer than this are an error (a runaway stream), not a reason to grow without bound.
+  /// Lines, and events' data, longer than this are an error (a runaway stream), not a reason to
+  /// grow without bound.
   static constexpr std::size_t max_line_bytes = std::size_t{64} << 20;
 
   /// Parse `bytes`; call `on_event(const sse_event&)` for every completed event. Returns false
-  /// (and stops) once a line exceeds max_line_bytes.
+  /// (and stops) once a line or an event's data exceeds max_line_bytes.
   template <class OnEvent>
   bool feed(std::string_view bytes, OnEvent&& on_event) {
     std::size_t i = 0;
@@ -73,6 +74,7 @@ class sse_parser {
       }
       process_line(line, on_event);
       line_.clear();
+      if (overflowed_) return false;
     }
     return !overflowed_;
   }
@@ -130,6 +132,10 @@ class sse_parser {
     }
     has_fields_ = true;
     if (field == "data") {
+      if (data_.size() + value.size() + 1 > max_line_bytes) {  // an event that never ends, line by line
+        overflowed_ = true;
+        return;
+      }
       data_.append(value);
       data_.push_back('\n');
     } else if (field == "event") {
