@@ -3,7 +3,7 @@
 # with a self-contained HTML report of it (its path is the last line printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --build
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DINFERLENS_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j"$(nproc)" --target inferlens_cli
 bin=build/release/bin/inferlens
