@@ -128,8 +128,9 @@ inline site_result site_economics(const site_inputs& in, const source_map& sourc
   // A count beyond 2^53 is no longer a whole number in a double, and its products overflow.
   if (!(r.gpus <= detail::max_site_gpus)) {
     const std::string_view field = in.site_mw ? "site_mw" : in.gpus ? "gpus" : "investment_usd";
-    detail::bad_site(field, detail::concat("the site would hold ", detail::num(r.gpus), " GPUs, more than 2^53 (",
-                                           detail::num(detail::max_site_gpus), "): not a site size"));
+    const std::string limit = detail::concat("2^53 (", detail::num(detail::max_site_gpus), ")");
+    detail::bad_site(field, std::isfinite(r.gpus) ? detail::concat("the site would hold ", detail::num(r.gpus), " GPUs, more than ", limit, ": not a site size")
+                                                  : detail::concat("the site would hold more GPUs than ", limit, ": not a site size"));
   }
   if (std::isfinite(in.kw_per_gpu) && in.kw_per_gpu > 0) r.provisioned_mw = r.gpus * in.kw_per_gpu / 1000.0;
   if (capex) {
