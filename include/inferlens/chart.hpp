@@ -96,6 +96,28 @@ struct y_transform {
   }
 };
 
+/// A translucent area between two curves sampled at the same x (a confidence band, the spread
+/// of a prediction): x ascending, low[i] <= high[i]. Samples with an unusable value (NaN, or not
+/// positive on a log axis) split the area into pieces. `kind` becomes the path's class suffix
+/// ("band band-bootstrap") so pages and tests can tell bands apart.
+struct chart_band {
+  std::vector<double> x, low, high;
+  std::string kind;
+  double opacity = 0.18;
+
+  bool empty() const noexcept { return x.size() < 2 || low.size() != x.size() || high.size() != x.size(); }
+};
+
+/// An extra line of a series, drawn in its colour (and hidden with it): a bound, a prediction,
+/// a reference. Sampled (x, y) in x order; `kind` is the path's class suffix.
+struct chart_overlay {
+  std::string kind;
+  std::vector<std::pair<double, double>> points;
+  std::string dash = "6 4";  ///< SVG dash pattern; empty: solid
+  double width = 1.6;
+  std::string tip;  ///< tooltip of the whole line
+};
+
 /// One series: a system's points, frontier and curve, or a plain line.
 struct chart_series {
   std::string name;
@@ -108,6 +130,18 @@ struct chart_series {
   std::vector<chart_point> markers;  ///< values read off the line at chosen x, drawn as rings
   std::vector<std::pair<double, double>> polyline;  ///< a plain line in order (timelines, CDFs)
   bool step = false;                 ///< the polyline as steps: horizontal, then vertical (a CDF)
+  std::vector<chart_band> bands;     ///< translucent areas, drawn under everything else of the series
+  std::vector<chart_overlay> overlays;  ///< extra lines in the series' colour (bounds, predictions)
+};
+
+/// A shaded range of x across the whole plot (a gate's range, a regressed region).
+struct chart_region {
+  double from = 0, to = 0;
+  std::string kind;              ///< class suffix: "gate", "regressed", ...
+  std::string color = "#999";
+  double opacity = 0.12;
+  std::string label;             ///< written at the top of the strip (empty: none)
+  std::string tip;
 };
 
 /// A chart: a value to render, compare or serialise.
@@ -116,6 +150,8 @@ struct chart {
   chart_axis x, y;
   std::vector<chart_series> series;
   std::vector<double> guides;        ///< vertical dashed lines at these x (the chosen interactivities)
+  std::vector<double> y_guides;      ///< horizontal dashed lines at these y (a ratio of 1)
+  std::vector<chart_region> regions; ///< shaded x ranges, under the series
   std::string empty_note = "no data";
   double width = 640, height = 420;  ///< the SVG's size in CSS pixels (it scales with its box)
   bool legend = true;                ///< a legend below the plot
@@ -336,8 +372,25 @@ inline chart_layout layout_of(const chart& c) {
         ys.push_back(y);
       }
     }
+    for (const chart_band& b : s.bands) {
+      if (b.empty()) continue;
+      for (std::size_t i = 0; i < b.x.size(); ++i)
+        for (double y : {b.low[i], b.high[i]})
+          if (detail::usable(b.x[i], c.x.scale) && detail::usable(y, c.y.scale)) {
+            xs.push_back(b.x[i]);
+            ys.push_back(y);
+          }
+    }
+    for (const chart_overlay& ov : s.overlays)
+      for (const auto& [x, y] : ov.points)
+        if (detail::usable(x, c.x.scale) && detail::usable(y, c.y.scale)) {
+          xs.push_back(x);
+          ys.push_back(y);
+        }
   }
   L.has_data = !xs.empty();
+  for (double g : c.y_guides)
+    if (L.has_data && detail::usable(g, c.y.scale)) ys.push_back(g);
   L.svg_width = c.width;
   // Legend rows, laid out at the final width.
   const double margin_right = 18;
@@ -553,6 +606,31 @@ inline void point_mark(std::string& out, const char* cls, const chart_point& p, 
 
 }  // namespace detail
 
+/// The SVG path data of a band in a layout: one closed polygon per run of usable samples,
+/// along `low` in x order and back along `high` ("M x y L ... Z"). Empty when nothing is drawable.
+inline std::string band_path(const chart_band& b, const chart_layout& L) {
+  std::string d;
+  if (b.empty()) return d;
+  const auto ok = [&](std::size_t i) { return L.x_usable(b.x[i]) && L.y_usable(b.low[i]) && L.y_usable(b.high[i]); };
+  std::size_t i = 0;
+  while (i < b.x.size()) {
+    if (!ok(i)) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j + 1 < b.x.size() && ok(j + 1)) ++j;
+    if (j > i) {
+      for (std::size_t k = i; k <= j; ++k)
+        d += (k == i ? "M" : "L") + detail::px_text(L.px(b.x[k])) + " " + detail::px_text(L.py(b.low[k]));
+      for (std::size_t k = j + 1; k-- > i;) d += "L" + detail::px_text(L.px(b.x[k])) + " " + detail::px_text(L.py(b.high[k]));
+      d += "Z";
+    }
+    i = j + 1;
+  }
+  return d;
+}
+
 /// The chart as an SVG document (or fragment for inlining, svg_options::standalone = false).
 /// Every value mark carries data-x and data-y; the <svg> carries data-plot ("left top width
 /// height"), data-x-domain and data-y-domain ("lo hi"), data-x-scale and data-y-scale, and
@@ -699,6 +777,52 @@ inline std::string to_svg(const chart& c, const svg_options& o = {}) {
   }
   out += "</g>\n";
 
+  // shaded x ranges
+  if (!c.regions.empty()) {
+    out += "<g class=\"regions\" stroke=\"none\">";
+    for (const chart_region& r : c.regions) {
+      if (!L.x_usable(r.from) || !L.x_usable(r.to)) continue;
+      const double a = std::clamp(std::min(r.from, r.to), L.x_lo, L.x_hi), b = std::clamp(std::max(r.from, r.to), L.x_lo, L.x_hi);
+      const double x0 = L.px(a), x1 = L.px(b);
+      out += "<rect class=\"region";
+      if (!r.kind.empty()) out += " region-" + xml_escape(r.kind);
+      out += '"';
+      attr(out, "data-from", detail::shortest(r.from));
+      attr(out, "data-to", detail::shortest(r.to));
+      attr(out, "fill", r.color);
+      attr(out, "fill-opacity", detail::general(r.opacity, 3));
+      attr(out, "x", x0);
+      attr(out, "y", L.top);
+      attr(out, "width", std::max(x1 - x0, 1.0));
+      attr(out, "height", L.height);
+      if (!r.tip.empty() && !o.titles) attr(out, "data-tip", r.tip);
+      if (!r.tip.empty() && o.titles) out += "><title>" + xml_escape(r.tip) + "</title></rect>";
+      else out += "/>";
+      if (!r.label.empty()) {
+        out += "<text font-size=\"10\" text-anchor=\"middle\"";
+        attr(out, "fill", r.color);
+        attr(out, "x", (x0 + x1) / 2);
+        attr(out, "y", L.top + 12);
+        out += ">" + xml_escape(r.label) + "</text>";
+      }
+    }
+    out += "</g>\n";
+  }
+  if (!c.y_guides.empty()) {
+    out += "<g class=\"y-guides\" stroke=\"#555\" stroke-width=\"1\" stroke-dasharray=\"3 3\">";
+    for (double g : c.y_guides) {
+      if (!L.y_usable(g) || g < L.y_lo || g > L.y_hi) continue;
+      out += "<line class=\"y-guide\"";
+      attr(out, "data-y", detail::shortest(g));
+      attr(out, "x1", L.left);
+      attr(out, "x2", right);
+      attr(out, "y1", L.py(g));
+      attr(out, "y2", L.py(g));
+      out += "/>";
+    }
+    out += "</g>\n";
+  }
+
   // guides at the chosen x
   out += "<g class=\"guides\" stroke=\"#777\" stroke-width=\"1\" stroke-dasharray=\"4 4\" fill=\"#555\">";
   for (double g : c.guides) {
@@ -728,6 +852,18 @@ inline std::string to_svg(const chart& c, const svg_options& o = {}) {
     attr(out, "fill", color);
     attr(out, "stroke", color);
     out += ">";
+    for (const chart_band& b : s.bands) {
+      const std::string d = band_path(b, L);
+      if (d.empty()) continue;
+      out += "<path class=\"band";
+      if (!b.kind.empty()) out += " band-" + xml_escape(b.kind);
+      out += "\" stroke=\"none\"";
+      attr(out, "fill-opacity", detail::general(b.opacity, 3));
+      attr(out, "clip-path", "url(#" + clip + ")");
+      attr(out, "data-count", std::to_string(b.x.size()));
+      attr(out, "d", d);
+      out += "/>";
+    }
     if (!s.points.empty()) {
       out += "<g class=\"pts\" fill-opacity=\"0.3\" stroke=\"none\">";
       for (const chart_point& p : s.points)
@@ -770,6 +906,30 @@ inline std::string to_svg(const chart& c, const svg_options& o = {}) {
       attr(out, "data-count", std::to_string(s.polyline.size()));
       attr(out, "d", d);
       out += "/>";
+    }
+    for (const chart_overlay& ov : s.overlays) {
+      std::string d;
+      bool open = false;
+      for (const auto& [x, y] : ov.points) {
+        if (!L.x_usable(x) || !L.y_usable(y)) {
+          open = false;
+          continue;
+        }
+        d += (open ? "L" : "M") + px_text(L.px(x)) + " " + px_text(L.py(y));
+        open = true;
+      }
+      if (d.empty()) continue;
+      out += "<path class=\"overlay";
+      if (!ov.kind.empty()) out += " overlay-" + xml_escape(ov.kind);
+      out += "\" fill=\"none\" stroke-linejoin=\"round\"";
+      attr(out, "stroke-width", ov.width);
+      if (!ov.dash.empty()) attr(out, "stroke-dasharray", ov.dash);
+      attr(out, "clip-path", "url(#" + clip + ")");
+      attr(out, "data-count", std::to_string(ov.points.size()));
+      if (!ov.tip.empty() && !o.titles) attr(out, "data-tip", ov.tip);
+      attr(out, "d", d);
+      if (!ov.tip.empty() && o.titles) out += "><title>" + xml_escape(ov.tip) + "</title></path>";
+      else out += "/>";
     }
     if (!s.frontier.empty()) {
       out += "<g class=\"fps\" stroke=\"#fff\" stroke-width=\"1\">";

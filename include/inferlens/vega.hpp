@@ -72,6 +72,27 @@ inline nlohmann::json vega_lite(const chart& c) {
     std::size_t k = 0;
     for (const auto& [x, y] : detail::line_samples(s)) add("line", x, y, "", k++);
     for (const auto& [x, y] : s.polyline) add(s.step ? "step" : "line", x, y, "", k++);
+    std::size_t band_no = 0;
+    for (const chart_band& b : s.bands) {
+      if (b.empty()) continue;
+      for (std::size_t j = 0; j < b.x.size(); ++j) {
+        if (!std::isfinite(b.x[j]) || !std::isfinite(b.low[j]) || !std::isfinite(b.high[j])) continue;
+        values.push_back({{"series", s.name}, {"kind", "band"}, {"band", s.name + "#" + std::to_string(band_no)},
+                          {"x", b.x[j]}, {"y", b.low[j]}, {"y2", b.high[j]}, {"order", j}});
+      }
+      ++band_no;
+    }
+    std::size_t overlay_no = 0;
+    for (const chart_overlay& ov : s.overlays) {
+      std::size_t j = 0;
+      for (const auto& [x, y] : ov.points) {
+        if (!std::isfinite(x) || !std::isfinite(y)) continue;
+        json row{{"series", s.name}, {"kind", "overlay"}, {"overlay", s.name + "#" + std::to_string(overlay_no)}, {"x", x}, {"y", y}, {"order", j++}};
+        if (!ov.tip.empty()) row["tip"] = ov.tip;
+        values.push_back(std::move(row));
+      }
+      ++overlay_no;
+    }
   }
   const json color{{"field", "series"}, {"type", "nominal"}, {"title", nullptr},
                    {"scale", {{"domain", domain}, {"range", range}}}, {"legend", c.legend ? json{{"orient", "bottom"}, {"columns", 2}} : json(nullptr)}};
@@ -82,12 +103,22 @@ inline nlohmann::json vega_lite(const chart& c) {
   };
   const auto only = [](const char* kind) { return json::array({{{"filter", std::string("datum.kind === '") + kind + "'"}}}); };
   json layer = json::array();
+  {
+    json e = enc(false);
+    e["y2"] = {{"field", "y2"}};
+    e["order"] = {{"field", "order"}, {"type", "quantitative"}};
+    e["detail"] = {{"field", "band"}};
+    layer.push_back({{"transform", only("band")}, {"mark", {{"type", "area"}, {"opacity", 0.18}}}, {"encoding", e}});
+  }
   layer.push_back({{"transform", only("point")}, {"mark", {{"type", "circle"}, {"opacity", 0.3}, {"size", 22}}}, {"encoding", enc(true)}});
   {
     json e = enc(false);
     e["order"] = {{"field", "order"}, {"type", "quantitative"}};
     e["detail"] = {{"field", "series"}};
     layer.push_back({{"transform", only("line")}, {"mark", {{"type", "line"}, {"strokeWidth", 2.2}, {"interpolate", "linear"}}}, {"encoding", e}});
+    json oe = e;
+    oe["detail"] = {{"field", "overlay"}};
+    layer.push_back({{"transform", only("overlay")}, {"mark", {{"type", "line"}, {"strokeWidth", 1.6}, {"strokeDash", {6, 4}}}}, {"encoding", oe}});
     layer.push_back({{"transform", only("step")}, {"mark", {{"type", "line"}, {"strokeWidth", 1.8}, {"interpolate", "step-after"}}}, {"encoding", e}});
   }
   layer.push_back({{"transform", only("frontier")}, {"mark", {{"type", "circle"}, {"opacity", 1}, {"size", 55}, {"stroke", "#fff"}, {"strokeWidth", 1}}},
