@@ -1017,6 +1017,7 @@ inline std::string axis_label(column_id c) {
     case cols::output_tok_per_s_per_mw: return "Output tokens/s per provisioned MW";
     case cols::j_per_token: return "Provisioned energy per token (J/tok)";
     case cols::tokens_per_usd: return "Tokens per dollar";
+    case cols::pct_of_limit: return "pct_of_limit (%)";
     default: break;
   }
   if (k.unit.empty()) return name;

@@ -37,6 +37,7 @@
 #include "inferlens/columns.hpp"
 #include "inferlens/detail/text.hpp"
 #include "inferlens/frontier.hpp"
+#include "inferlens/limits.hpp"
 #include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/stats.hpp"
@@ -60,7 +61,66 @@ struct report_options {
   /// Lines shown under the title: how the report was made (the command, the inputs).
   std::vector<std::string> made_from;
   double chart_width = 600, chart_height = 380;
+  /// Draw, per system in the throughput chart, its physical bound (limits.hpp) as a dashed line
+  /// in its colour: the upper envelope of the bounds of the system's configurations, over its
+  /// measured interactivities; tooltips then show each point's pct_of_limit (and say when a
+  /// point is above its bound).
+  bool limits = false;
+  /// More curves per system in the throughput chart (e.g. a calibrated prediction with its band,
+  /// predict_report.hpp): called with each system and its series (linear and log charts alike).
+  std::function<void(const system_frontier&, chart_series&)> tput_overlay;
 };
+
+/// The physical bound of a system drawn over its measured interactivities: at `samples`
+/// log-spaced x between its lowest and highest measured interactivity (and at each frontier
+/// point's x), the highest bound (limits.hpp) of the configurations among its rows. Rows that
+/// cannot be bounded are left out; no configuration that can: no samples.
+inline std::vector<std::pair<double, double>> system_bound_samples(const system_frontier& s, std::size_t samples = 64) {
+  std::vector<std::pair<double, double>> out;
+  std::vector<limit_bound> bounds;
+  std::vector<std::string> seen;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < s.rows().size(); ++i) {
+    const benchmark_point p = s.rows().point(i);
+    if (p.intvty.median && *p.intvty.median > 0) {
+      lo = std::min(lo, *p.intvty.median);
+      hi = std::max(hi, *p.intvty.median);
+    }
+    limit_config c;
+    try {
+      c = config_of(p);
+    } catch (const input_error&) {
+      continue;
+    }
+    const std::string key = c.model + "|" + c.accelerator + "|" + c.precision + "|" + std::to_string(c.tp) + "|" + std::to_string(c.pp) +
+                            "|" + std::to_string(c.ep) + "|" + (c.dp_attention ? "1" : "0") + "|" + std::to_string(c.isl) + "|" +
+                            std::to_string(c.osl) + "|" + detail::shortest(c.tokens_per_step) + "|" + std::to_string(c.prefill_gpus) + "|" +
+                            std::to_string(c.decode_gpus) + "|" + std::to_string(c.decode_gpus_per_worker);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(key);
+    try {
+      limit_bound b = bound(c);
+      if (!b.empty()) bounds.push_back(std::move(b));
+    } catch (const input_error&) {
+    }
+  }
+  if (bounds.empty() || !(lo <= hi) || !(lo > 0)) return out;
+  std::vector<double> xs;
+  const std::size_t n = lo == hi ? 1 : std::max<std::size_t>(samples, 2);
+  for (std::size_t i = 0; i < n; ++i)
+    xs.push_back(i + 1 == n && n > 1 ? hi : lo * std::pow(hi / lo, static_cast<double>(i) / static_cast<double>(n > 1 ? n - 1 : 1)));
+  for (double x : s.curve().xs())
+    if (x >= lo && x <= hi) xs.push_back(x);
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  for (double x : xs) {
+    double best = -1;
+    for (const limit_bound& b : bounds)
+      if (const auto at = b.at(x)) best = std::max(best, at->tput_per_gpu);
+    if (best > 0) out.emplace_back(x, best);
+  }
+  return out;
+}
 
 namespace detail {
 
@@ -467,8 +527,15 @@ inline std::string html_report(const result_table& results, const report_options
           values.emplace_back(cols::usd_per_mtok, economic_value(cols::usd_per_mtok, p, **pr).value_or(detail::missing));
           values.emplace_back(cols::tok_per_s_per_mw, economic_value(cols::tok_per_s_per_mw, p, **pr).value_or(detail::missing));
         }
+        std::string limit_note;
+        if (o.limits) {
+          const point_limit l = limit_of(p);
+          if (std::isfinite(l.pct_of_limit)) values.emplace_back(cols::pct_of_limit, l.pct_of_limit);
+          if (l.above) limit_note = "\n" + l.reason;
+          else if (!l.known()) limit_note = "\npct_of_limit: - (" + l.reason + ")";
+        }
         std::erase_if(values, [](const auto& v) { return std::isnan(v.second); });
-        refs.emplace(detail::row_key(p), tips.add(point_tooltip(p, name, values, false)));
+        refs.emplace(detail::row_key(p), tips.add(point_tooltip(p, name, values, false) + limit_note));
       }
     }
     const auto ref_of = [&](const benchmark_point& p) -> std::int64_t {
@@ -493,12 +560,37 @@ inline std::string html_report(const result_table& results, const report_options
     co.series_name = [&](const system_frontier& s) { return detail::system_label(s.key(), o.workload_by); };
     co.tooltip = [](const system_frontier&, const benchmark_point&, double, double, bool) { return std::string(); };
     co.ref = ref_of;
-    const auto two = [&](const frontier_set& set, frontier_chart_options opts, const std::string& title, bool log_x) {
+    // The throughput chart's extra curves, per system in the set's order.
+    std::vector<std::vector<chart_overlay>> bound_lines;
+    std::size_t bounded = 0;
+    if (o.limits)
+      for (const system_frontier& s : tput) {
+        std::vector<chart_overlay> lines;
+        auto pts = system_bound_samples(s);
+        if (!pts.empty()) {
+          ++bounded;
+          lines.push_back({"bound", std::move(pts), "6 4", 1.6,
+                           detail::system_label(s.key(), o.workload_by) + ": physical bound (limits.hpp), the highest over its configurations"});
+        }
+        bound_lines.push_back(std::move(lines));
+      }
+    const auto decorate = [&](const frontier_set& set, chart& ch) {
+      for (std::size_t i = 0; i < ch.series.size() && i < set.size(); ++i) {
+        if (i < bound_lines.size())
+          ch.series[i].overlays.insert(ch.series[i].overlays.end(), bound_lines[i].begin(), bound_lines[i].end());
+        if (o.tput_overlay) o.tput_overlay(set[i], ch.series[i]);
+      }
+    };
+    const auto two = [&](const frontier_set& set, frontier_chart_options opts, const std::string& title, bool log_x, bool overlays = false) {
       opts.title = title;
       chart lin = frontier_chart(set, opts);
       opts.x_scale = log_x ? axis_scale::log : axis_scale::linear;
       opts.y_scale = axis_scale::log;
       chart log = frontier_chart(set, opts);
+      if (overlays) {
+        decorate(set, lin);
+        decorate(set, log);
+      }
       const auto ord = detail::matching_order(set, order);
       detail::order_series(lin, ord);
       detail::order_series(log, ord);
@@ -521,8 +613,10 @@ inline std::string html_report(const result_table& results, const report_options
     sec += detail::legend_html(names);
     sec += "<div class=\"charts\">\n";
     {
-      auto [lin, log] = two(tput, co, "Throughput per GPU vs interactivity", true);
-      sec += detail::figure_html(wid + "-tput", "tput", lin, log, "total tokens/s per GPU; interactivity = 1 / median TPOT");
+      auto [lin, log] = two(tput, co, "Throughput per GPU vs interactivity", true, o.limits || static_cast<bool>(o.tput_overlay));
+      std::string caption = "total tokens/s per GPU; interactivity = 1 / median TPOT";
+      if (o.limits) caption += "; dashed: physical bound (" + std::to_string(bounded) + " of " + std::to_string(tput.size()) + " systems bounded)";
+      sec += detail::figure_html(wid + "-tput", "tput", lin, log, caption);
     }
     if (priced) {
       const frontier_set cost = g.rows.frontiers(cost_spec);

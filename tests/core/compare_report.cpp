@@ -1,16 +1,23 @@
-// Bands and the comparison page: a band's polygon read back from the SVG's pixels gives the
-// band's values (linear and log axes); shaded regions land at their x; the comparison page has
-// one frontier chart and one ratio chart per matched system, bootstrap bands where there are
-// repeats, the regressed region marked at the gate's x, and no external reference.
+// Bands, overlays and the pages that draw them: a band's polygon read back from the SVG's pixels
+// gives the band's values (linear and log axes); shaded regions land at their x; the comparison
+// page has one frontier chart and one ratio chart per matched system, bootstrap bands where
+// there are repeats, the regressed region marked at the gate's x, and no external reference;
+// the report's bound line passes through bound.at(x), its tooltips show pct_of_limit, and a
+// calibrated prediction is drawn with its band.
 #include <doctest/doctest.h>
 
 #include <inferlens/chart.hpp>
 #include <inferlens/compare.hpp>
 #include <inferlens/compare_report.hpp>
+#include <inferlens/limits.hpp>
+#include <inferlens/predict_report.hpp>
+#include <inferlens/report.hpp>
 #include <inferlens/vega.hpp>
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -254,4 +261,123 @@ TEST_CASE("comparison page: one frontier and one ratio chart per matched system,
     }
     CHECK(lin_svgs == 2);
   }
+}
+
+namespace {
+
+// One configuration of a model the limits know (gpt-oss-120b on H100, fp4, tp 8), measured at
+// `share` of its physical bound, with TPOT and TTFT as a calibration needs them.
+std::vector<benchmark_point> bounded_points(double share, std::int64_t tp = 8) {
+  std::vector<benchmark_point> out;
+  for (int conc : {1, 2, 4, 8, 16, 32, 64, 128, 256}) {
+    benchmark_point p;
+    p.model = "gpt-oss-120b";
+    p.accelerator = p.hw = "h100";
+    p.precision = "fp4";
+    p.framework = "synthetic";
+    p.spec_decoding = "none";
+    p.isl = 1024;
+    p.osl = 1024;
+    p.tp = tp;
+    p.num_gpus = tp;
+    p.concurrency = conc;
+    const il::limit_bound b = il::bound(il::config_of(p));
+    const double x = 0.6 * b.max_interactivity() / std::pow(1.0 + 0.1 * conc, 0.5);
+    const auto at = b.at(x);
+    REQUIRE(at);
+    p.intvty.median = x;
+    p.tpot.median = p.tpot.mean = 1 / x;
+    p.ttft.mean = p.ttft.median = 0.05 + 0.002 * conc;
+    p.tput_per_gpu = share * at->tput_per_gpu;
+    p.completed = 10 * conc;
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report --limits: the dashed bound passes through bound.at(x); tooltips show pct_of_limit") {
+  const std::vector<benchmark_point> pts = bounded_points(0.5);
+  const il::result_table t(pts);
+  il::report_options o;
+  o.price.reset();
+  o.limits = true;
+  const std::string html = il::html_report(t, o);
+  CHECK(external_references(html).empty());
+  const il::limit_bound b = il::bound(il::config_of(pts.front()));
+  std::size_t checked = 0;
+  for (const tag& svg : tags(html, "svg")) {
+    if (svg.get("id")->find("-tput-") == std::string::npos) continue;
+    const svg_view v = svg_view::of(html, svg);
+    const auto lines = with_class(tags(html, "path", v.begin, v.end), "overlay-bound");
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].get("stroke-dasharray") == std::optional<std::string>("6 4"));
+    const auto polys = polygons(*lines[0].get("d"));
+    REQUIRE(polys.size() == 1);
+    CHECK(polys[0].size() > 40);
+    for (const auto& [px, py] : polys[0]) {
+      const double x = v.value_x(px);
+      const auto at = b.at(x);
+      REQUIRE(at);
+      CAPTURE(x);
+      // two-decimal pixels: the y read back is within a pixel's hundredth of the bound
+      const double tol = v.log_y ? at->tput_per_gpu * 1e-3 : (v.y_hi - v.y_lo) * 1e-4;
+      CHECK(std::abs(v.value_y(py) - at->tput_per_gpu) <= tol + std::abs(v.value_y(py + 0.01) - v.value_y(py)) * 3);
+      ++checked;
+    }
+  }
+  CHECK(checked > 80);  // linear and log charts
+  // The bound samples themselves are bound.at(x), x within the measured range.
+  const il::frontier_set set = t.frontiers(il::frontier_spec{});
+  REQUIRE(set.size() == 1);
+  const auto samples = il::system_bound_samples(set[0]);
+  REQUIRE(!samples.empty());
+  for (const auto& [x, y] : samples) CHECK(y == doctest::Approx(b.at(x)->tput_per_gpu));
+  CHECK(samples.front().first == doctest::Approx(*pts.back().intvty.median));
+  CHECK(samples.back().first == doctest::Approx(*pts.front().intvty.median));
+  // Each point's tooltip: pct_of_limit 50 %.
+  CHECK(html.find("pct_of_limit: 50 %") != std::string::npos);
+  // Off by default.
+  il::report_options plain;
+  plain.price.reset();
+  const std::string without = il::html_report(t, plain);
+  CHECK(without.find("overlay-bound") == std::string::npos);
+  CHECK(without.find("pct_of_limit") == std::string::npos);
+}
+
+TEST_CASE("report with predictions: a predicted line and band per calibrated system") {
+  std::vector<benchmark_point> pts = bounded_points(0.5, 8);
+  for (const auto& p : bounded_points(0.45, 4)) pts.push_back(p);
+  const il::result_table t(pts);
+  il::report_options o;
+  o.price.reset();
+  o.limits = true;
+  o.tput_overlay = il::predicted_overlay();
+  const std::string html = il::html_report(t, o);
+  const il::frontier_set set = t.frontiers(il::frontier_spec{});
+  REQUIRE(set.size() == 1);
+  const il::system_prediction sp = il::predict_system(set[0]);
+  CHECK(sp.reason.empty());
+  REQUIRE(!sp.x.empty());
+  std::size_t charts = 0;
+  for (const tag& svg : tags(html, "svg")) {
+    if (svg.get("id")->find("-tput-lin") == std::string::npos) continue;
+    ++charts;
+    const svg_view v = svg_view::of(html, svg);
+    const auto band = with_class(tags(html, "path", v.begin, v.end), "band-predicted");
+    const auto line = with_class(tags(html, "path", v.begin, v.end), "overlay-predicted");
+    REQUIRE(band.size() == 1);
+    REQUIRE(line.size() == 1);
+    const auto polys = polygons(*line[0].get("d"));
+    REQUIRE(polys.size() == 1);
+    REQUIRE(polys[0].size() == sp.x.size());
+    for (std::size_t i = 0; i < sp.x.size(); ++i) {
+      CHECK(v.value_x(polys[0][i].first) == doctest::Approx(sp.x[i]).epsilon(1e-3));
+      CHECK(std::abs(v.value_y(polys[0][i].second) - sp.y[i]) <= (v.y_hi - v.y_lo) * 1e-4);
+      CHECK(sp.low[i] <= sp.y[i]);
+      CHECK(sp.y[i] <= sp.high[i]);
+    }
+  }
+  CHECK(charts == 1);
 }
