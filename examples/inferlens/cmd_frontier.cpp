@@ -223,7 +223,9 @@ void add_frontier_command(CLI::App& app) {
   cmd->add_option("--y-sense", o->y_sense, "max or min; default as for --x-sense");
   cmd->add_option("--group-by", o->group_by,
                   "comma-separated columns, one frontier per distinct value; 'none' pools all (default: the system\n"
-                  "columns model,isl,osl,precision,accelerator,framework,spec_decoding)");
+                  "columns model,isl,osl,precision,accelerator,framework,spec_decoding)")
+      ->check(CLI::Validator([](std::string& v) { return v.empty() ? std::string("empty: give columns, or 'none'") : std::string(); },
+                             "COLUMNS"));
   cmd->add_option("--at", o->at, "comma-separated x values at which to read each frontier, e.g. 50,100,200");
   cmd->add_option("--interpolation", o->interpolation, "steffen (monotone cubic, d3.curveMonotoneX) or linear")->capture_default_str();
   cmd->add_option("--format", o->format, "table, json, csv, svg (one chart of every system's frontier) or vega (the same as a Vega-Lite spec)")

@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -207,7 +209,21 @@ void run_site(const site_options& o) {
   } else if (o.opex) {
     s.opex_usd_per_gpu_hour = *o.opex;
   }
-  const site_result r = site_economics(s, sources);
+  const site_result r = [&] {
+    try {
+      return site_economics(s, sources);
+    } catch (const input_error& e) {  // named by the option the value came from
+      static const std::pair<std::string_view, std::string_view> options[] = {
+          {"site_mw", "--mw"}, {"gpus", "--gpus"}, {"investment_usd", "--investment"}, {"tok_per_s_per_gpu", "--tput-per-gpu"},
+          {"price_usd_per_mtok", "--price-per-mtok"}, {"utilization", "--utilization"}, {"horizon_years", "--horizon-years"},
+          {"opex_usd_per_gpu_hour", "--opex-per-gpu-hour"}, {"capex_usd_per_gpu", "--capex-per-gpu"},
+          {"usd_per_gpu_hour", "--cost"}, {"kw_per_gpu", "--power"}};
+      for (const auto& [field, option] : options)
+        if (e.where().file.empty() && e.where().field == field) option_error(option, e);
+      if (e.where().file.empty()) throw input_error({"site", std::nullopt, std::nullopt, e.where().field}, e.message());
+      throw;
+    }
+  }();
 
   if (o.format == "json") {
     nlohmann::json j = {{"accelerator", accelerator}, {"pricing", in}, {"operating_point", op.json}, {"site", r}};

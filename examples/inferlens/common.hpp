@@ -120,6 +120,7 @@ inline result_table load_inputs(const input_options& o) {
   for (const auto& s : o.set) lo.set.push_back(assignment_option(s, "--set"));
   if (o.gpus) {
     if (*o.gpus <= 0) option_error("--gpus", std::to_string(*o.gpus), "expected a GPU count > 0");
+    if (*o.gpus > (1LL << 53)) option_error("--gpus", std::to_string(*o.gpus), "expected a GPU count <= 2^53");
     lo.set.emplace_back(cols::num_gpus, std::to_string(*o.gpus));
   }
   for (const auto& m : o.map) {
