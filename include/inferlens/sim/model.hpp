@@ -29,6 +29,11 @@ struct step_model {
   double kv_read_s_per_token = 5e-9;
   /// Added per prompt token prefilled in the step.
   double prefill_s_per_token = 20e-6;
+  /// MoE: reading all the routed experts' weights of every MoE layer. A decode step of B
+  /// sequences reads the share of them that B sequences touch, 1 - (1 - moe_expert_share)^B
+  /// (each sequence routes to moe_expert_share = k / E of a layer's experts). 0: a dense model.
+  double moe_expert_read_s = 0.0;
+  double moe_expert_share = 0.0;
   /// Most sequences running at once (vLLM `max_num_seqs`).
   int max_batch = 256;
   /// KV-cache capacity. A sequence reserves prompt + max_tokens when admitted and keeps it until it
@@ -62,9 +67,14 @@ struct step_model {
   /// Duration of one step with these contents.
   double step_seconds(int decode_sequences, std::int64_t context_tokens, std::int64_t prefill_tokens) const noexcept {
     if (decode_sequences <= 0 && prefill_tokens <= 0) return 0.0;
-    return decode_base_s + decode_per_seq_s * decode_sequences +
+    return decode_base_s + decode_per_seq_s * decode_sequences + expert_read_seconds(decode_sequences) +
            kv_read_s_per_token * static_cast<double>(context_tokens) +
            prefill_s_per_token * static_cast<double>(prefill_tokens);
+  }
+  /// The MoE expert weights a step of `decode_sequences` reads (at least one sequence's share).
+  double expert_read_seconds(double decode_sequences) const noexcept {
+    if (!(moe_expert_read_s > 0) || !(moe_expert_share > 0)) return 0.0;
+    return moe_expert_read_s * (1 - std::pow(1 - std::min(moe_expert_share, 1.0), std::max(decode_sequences, 1.0)));
   }
 };
 
