@@ -24,12 +24,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <inferlens/frontier.hpp>
 #include <inferlens/loadgen/preflight.hpp>
 #include <inferlens/loadgen/sweep.hpp>
-#include <inferlens/pareto.hpp>
 #include <inferlens/sim/server.hpp>
 
 #include "commands.hpp"
+#include "sim_cli.hpp"
 
 namespace inferlens::cli {
 namespace {
@@ -80,6 +81,7 @@ struct bench_options {
   std::string sim_personality = "vllm";
   std::vector<std::string> sim_faults;
   std::uint64_t sim_seed = 0;
+  calibrated_cli_options sim_calibrated{{}, {}, {}, {}, {}, {}, "--sim-system", "--sim-filter"};  // --model-from RESULTS
   bool quiet = false;
 };
 
@@ -263,24 +265,32 @@ std::string point_line(const loadgen::point_result& r, const bench_options& o) {
   return line;
 }
 
-// ---- the end-of-sweep summary (the lead's frontier pipeline will replace its body) ----------
+// ---- the end-of-sweep summary ---------------------------------------------------------------
 
-// The frontier of the sweep: interactivity up, throughput (per GPU when known) up.
-std::vector<std::size_t> sweep_frontier(const std::vector<loadgen::point_result>& results, bool per_gpu) {
-  std::vector<double> x, y;
-  for (const auto& r : results) {
-    const auto& p = r.summary.point;
-    const std::optional<double> yy = per_gpu ? p.tput_per_gpu : p.output_throughput;
-    x.push_back(p.intvty.median.value_or(std::nan("")));
-    y.push_back(yy.value_or(std::nan("")));
+// The sweep's frontier by the library's pipeline (result_table::frontiers, as `inferlens frontier`):
+// every point pooled into one system, median interactivity up, throughput (per GPU when every point
+// knows its GPUs) up. Each row's source_row is its index in `results`.
+frontier_set sweep_frontier(const std::vector<loadgen::point_result>& results, bool per_gpu) {
+  std::vector<benchmark_point> points;
+  points.reserve(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    points.push_back(results[i].summary.point);
+    points.back().source_row = static_cast<std::int64_t>(i);
   }
-  return frontier_2d(x, y);
+  frontier_spec spec;
+  spec.x = cols::median_intvty;
+  spec.y = per_gpu ? cols::tput_per_gpu : cols::output_throughput;
+  spec.group_by.clear();
+  return result_table(points).frontiers(spec);
 }
 
 void print_summary(const std::vector<loadgen::point_result>& results, const bench_options& o) {
   bool per_gpu = !results.empty();
   for (const auto& r : results) per_gpu = per_gpu && r.summary.point.tput_per_gpu.has_value();
-  const auto f = sweep_frontier(results, per_gpu);
+  const frontier_set set = sweep_frontier(results, per_gpu);
+  std::vector<std::size_t> f;  // indices into results, interactivity ascending
+  for (const system_frontier& s : set)
+    for (const benchmark_point& p : s.points()) f.push_back(static_cast<std::size_t>(p.source_row.value_or(0)));
   if (o.format == "json") {
     nlohmann::json out;
     out["points"] = nlohmann::json::array();
@@ -306,10 +316,13 @@ void print_summary(const std::vector<loadgen::point_result>& results, const benc
   fmt::print("\nfrontier ({} of {} points): {} against median interactivity\n", f.size(), results.size(),
              per_gpu ? "total tok/s per GPU" : "output tok/s (no GPU count given: --gpus or --tp)");
   fmt::print("{:>14} {:>14} {:>11} {:>9}\n", "tok/s/user", per_gpu ? "tok/s/gpu" : "out tok/s", "isl/osl", "load");
-  for (std::size_t i : f) {
-    const auto& p = results[i].summary.point;
-    fmt::print("{:>14.1f} {:>14.1f} {:>11} {:>9}\n", *p.intvty.median, per_gpu ? *p.tput_per_gpu : *p.output_throughput,
-               fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)), load_label(results[i]));
+  for (const system_frontier& s : set) {
+    const auto xs = s.curve().xs(), ys = s.curve().ys();
+    for (std::size_t k = 0; k < s.points().size(); ++k) {
+      const benchmark_point& p = s.points()[k];
+      fmt::print("{:>14.1f} {:>14.1f} {:>11} {:>9}\n", xs[k], ys[k], fmt::format("{}/{}", p.isl.value_or(0), p.osl.value_or(0)),
+                 load_label(results[static_cast<std::size_t>(p.source_row.value_or(0))]));
+    }
   }
   if (!o.out_dir.empty()) {
     fmt::print("\nresults in {}/ (sweep.json for `inferlens frontier`, run.json lists every point)\n", o.out_dir);
@@ -352,6 +365,14 @@ void run_bench(const bench_options& o) {
     sopt.faults.seed = o.sim_seed;
     for (const auto& f : o.sim_faults) apply_sim_fault(sopt.faults, f);
     if (!o.model.empty()) sopt.model_name = o.model;
+    std::optional<sim::calibrated_system> calibrated;
+    if (o.sim_calibrated.given()) {
+      calibrated_cli_options c = o.sim_calibrated;
+      c.tp = o.tp;  // the deployment benchmarked
+      calibrated = calibrated_from(c, sopt.model);
+      sopt.model = calibrated->step.model;
+      if (!o.quiet) std::fprintf(stderr, "inferlens: %s\n", calibrated_note(*calibrated).c_str());
+    }
     sopt.record_traces = false;
     server = std::make_unique<sim::server>(sopt);
     server->start();
@@ -364,6 +385,7 @@ void run_bench(const bench_options& o) {
                    so.time_scale != 1.0 ? "results are in model time (--sim-wall-time for the wall clock's)"
                                         : "results are in wall time");
   } else {
+    if (o.sim_calibrated.given()) throw input_error({"--model-from", {}, {}, ""}, "--model-from is the simulated server's: it needs --sim");
     if (o.url.empty()) throw input_error({"--url", {}, {}, ""}, "give the server's --url (or --sim)");
     co.url = o.url;
     co.request.model = o.model;
@@ -708,6 +730,15 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--sim-fault", o->sim_faults,
                   "KIND=P: inject a fault into a fraction P of requests (http_error, reset, truncate, malformed_sse,\n"
                   "error_event, stall, slow_write, invalid_utf8); repeatable")
+      ->group(simg);
+  cmd->add_option("--model-from", o->sim_calibrated.model_from,
+                  "result files or directories: the simulated server takes the step times of a system calibrated on\n"
+                  "them (docs/simulator.md), at --tp (default: the tp measured most)")
+      ->group(simg);
+  cmd->add_option("--sim-system", o->sim_calibrated.system,
+                  "with --model-from: the system, 'model precision accelerator engine[ spec]' (the error lists them)")
+      ->group(simg);
+  cmd->add_option("--sim-filter", o->sim_calibrated.filters, "with --model-from: COLUMN=VALUE, keep only matching rows (repeatable)")
       ->group(simg);
   cmd->add_option("--sim-seed", o->sim_seed, "seed of the server's EOS and fault draws")->capture_default_str()->group(simg);
   cmd->callback([o] { run_bench(*o); });

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@
 #include <inferlens/sim/server.hpp>
 
 #include "commands.hpp"
+#include "sim_cli.hpp"
 
 namespace inferlens::cli {
 namespace {
@@ -41,6 +43,7 @@ struct serve_sim_options {
   double slow_write_delay_ms = sim::fault_options{}.slow_write_delay_s * 1e3;
   bool truncate_at_boundary = false;
   std::string personality = "vllm";
+  calibrated_cli_options calibrated;  // --model-from RESULTS
 };
 
 void add_fault(CLI::App* cmd, const std::string& name, sim::fault_rule& rule, const std::string& what) {
@@ -94,9 +97,13 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
       {o.server.header_timeout_s, "--header-timeout"}};
   for (const auto& [v, name] : finite)
     if (!std::isfinite(v) || v > 1e9) throw input_error({name, {}, {}, std::to_string(v)}, "expected a finite number");
-  // --fast starts from the benchmark shape; explicit model options still apply on top of it.
-  sim::step_model m = o.fast ? sim::step_model::fast() : sim::step_model{};
-  const auto given = [&](const char* name) { return !o.fast || cmd.get_option(name)->count() > 0; };
+  // --fast or --model-from starts from its shape; explicit model options still apply on top of it.
+  if (o.fast && o.calibrated.given()) throw input_error({"--model-from", {}, {}, ""}, "--fast and --model-from are two step models: give one");
+  std::optional<sim::calibrated_system> calibrated;
+  if (o.calibrated.given()) calibrated = calibrated_from(o.calibrated, sim::step_model{});
+  sim::step_model m = o.fast ? sim::step_model::fast() : calibrated ? calibrated->step.model : sim::step_model{};
+  const bool preset = o.fast || calibrated.has_value();
+  const auto given = [&](const char* name) { return !preset || cmd.get_option(name)->count() > 0; };
   if (given("--decode-base-ms")) m.decode_base_s = o.decode_base_ms * 1e-3;
   if (given("--decode-per-seq-ms")) m.decode_per_seq_s = o.decode_per_seq_ms * 1e-3;
   if (given("--kv-read-ns-per-token")) m.kv_read_s_per_token = o.kv_read_ns_per_token * 1e-9;
@@ -139,11 +146,13 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
                          m.kv_capacity_tokens, m.prefill_token_budget, m.eos_probability_per_token,
                          o.server.tokens_per_chunk > 0 ? std::to_string(o.server.tokens_per_chunk)
                                                        : std::to_string(sim::traits_of(o.server.personality).tokens_per_delta),
-                         o.server.time_scale, o.fast ? " (fast preset)" : "", sim::to_string(o.server.personality),
+                         o.server.time_scale, o.fast ? " (fast preset)" : calibrated ? " (calibrated)" : "", sim::to_string(o.server.personality),
                          o.server.idle_timeout_s, o.server.header_timeout_s,
                          server.options().max_connections)
                  .c_str(),
              stderr);
+
+  if (calibrated) std::fputs(fmt::format("serve-sim: {}\n", calibrated_note(*calibrated)).c_str(), stderr);
 
   wait_for_signal(signals, o.duration_s);
   server.stop();
@@ -205,6 +214,25 @@ void add_serve_sim_command(CLI::App& app) {
       ->capture_default_str();
 
   const char* model = "Step-time model";
+  const char* cal = "Calibrated step times (--model-from)";
+  cmd->add_option("--model-from", o->calibrated.model_from,
+                  "result files or directories: serve with the step times of a system calibrated on them\n"
+                  "(docs/prediction.md); model options given explicitly still apply on top")
+      ->group(cal);
+  cmd->add_option("--system", o->calibrated.system,
+                  "with --model-from: the system, 'model precision accelerator engine[ spec]' (the error lists them)")
+      ->group(cal);
+  cmd->add_option("--filter", o->calibrated.filters, "with --model-from: COLUMN=VALUE, keep only matching rows (repeatable)")
+      ->group(cal);
+  cmd->add_option("--tp", o->calibrated.tp, "with --model-from: tensor-parallel size (default: the one measured most)")
+      ->check(CLI::PositiveNumber)
+      ->group(cal);
+  cmd->add_option("--isl", o->calibrated.isl, "with --model-from: ISL the step model assumes (default: the one measured most)")
+      ->check(CLI::PositiveNumber)
+      ->group(cal);
+  cmd->add_option("--osl", o->calibrated.osl, "with --model-from: OSL the step model assumes (default: the one measured most)")
+      ->check(CLI::PositiveNumber)
+      ->group(cal);
   cmd->add_flag("--fast", o->fast,
                 "benchmark preset: 50 us steps, no batch/KV limit, free prefill, no EOS; the server runs CPU-bound "
                 "and streams as fast as it can (model options given explicitly still apply)")
