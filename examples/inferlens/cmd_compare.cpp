@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <inferlens/compare.hpp>
+#include <inferlens/compare_report.hpp>
 #include <inferlens/format.hpp>
 #include <inferlens/write.hpp>
 
@@ -53,7 +54,7 @@ struct compare_cli_options {
   std::string range, at, tolerance = "3%", confidence = "95%";
   long long resamples = 2000;
   unsigned long long seed = 20240614;
-  std::string format = "table", markdown, junit, interpolation = "steffen";
+  std::string format = "table", markdown, junit, html, interpolation = "steffen";
   bool strict = false, allow_missing = false;
 };
 
@@ -174,6 +175,11 @@ void run_compare(const compare_cli_options& o, const economics_cli_options& econ
   }
   if (!o.markdown.empty()) write_file(o.markdown, to_markdown(c));
   if (!o.junit.empty()) write_file(o.junit, to_junit_xml(c));
+  if (!o.html.empty()) {
+    compare_report_options ro;
+    ro.made_from.push_back(fmt::format("inferlens compare {} --against {}", fmt::join(o.in.inputs, " "), fmt::join(o.against, " ")));
+    write_file(o.html, html_compare_report(c, ro));
+  }
   if (o.format == "json") std::cout << to_json_text(c);
   else print_table(c);
   std::cout.flush();
@@ -218,6 +224,9 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   cmd->add_option("--markdown", o->markdown, "also write the comparison as Markdown to FILE (a pull-request comment)");
   cmd->add_option("--junit", o->junit, "also write JUnit XML to FILE: one test case per system");
+  cmd->add_option("--html", o->html,
+                  "also write a self-contained HTML page to FILE: per system both frontiers with their bootstrap\n"
+                  "bands, the ratio NEW/BASELINE with its interval, the gate's range and regions, the verdict");
   add_economics_options(cmd, econ);
   cmd->callback([o, econ, cmd] { run_compare(*o, *econ, economics_options_given(*cmd)); });
 }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <inferlens/predict_report.hpp>
 #include <inferlens/report.hpp>
 #include <inferlens/write.hpp>
 
@@ -28,6 +29,7 @@ struct report_cli_options {
   std::string interpolation = "steffen";
   std::string group_by;
   bool no_economics = false;
+  bool limits = false, predict = false;
 };
 
 void run_report(const report_cli_options& o, const economics_cli_options& econ, const std::vector<std::string>& args) {
@@ -41,6 +43,8 @@ void run_report(const report_cli_options& o, const economics_cli_options& econ, 
     for (const auto& name : split_list(o.group_by, "--group-by")) ro.group_by.push_back(column_option(name, "--group-by"));
   }
   ro.price = o.no_economics ? std::nullopt : std::optional<pricing>(pricing_from(econ));
+  ro.limits = o.limits;
+  if (o.predict) ro.tput_overlay = predicted_overlay();
   std::string command = "inferlens report";
   for (const std::string& a : args) command += " " + a;
   ro.made_from.push_back(command);
@@ -74,11 +78,18 @@ void add_report_command(CLI::App& app) {
                   "comma-separated columns that make a system (default: model,isl,osl,precision,accelerator,framework,\n"
                   "spec_decoding; add image to split engine versions)");
   cmd->add_flag("--no-economics", o->no_economics, "leave out the cost and tokens-per-MW charts and columns");
+  cmd->add_flag("--limits", o->limits,
+                "draw each system's physical bound (dashed) in the throughput charts and show every point's\n"
+                "pct_of_limit in its tooltip (docs/prediction.md)");
+  cmd->add_flag("--predict", o->predict,
+                "draw each system's calibrated prediction (dotted) with its one-sigma band in the throughput charts");
   add_economics_options(cmd, econ);
   cmd->callback([o, econ, cmd] {
     std::vector<std::string> shown(o->in.inputs.begin(), o->in.inputs.end());  // how it was made, on the page
     if (o->at != "50,100,200") shown.push_back("--at " + o->at);
     if (economics_options_given(*cmd)) shown.push_back("--cost " + econ->cost + " --power " + econ->power);
+    if (o->limits) shown.push_back("--limits");
+    if (o->predict) shown.push_back("--predict");
     run_report(*o, *econ, shown);
   });
 }

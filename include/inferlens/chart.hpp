@@ -798,7 +798,7 @@ inline std::string to_svg(const chart& c, const svg_options& o = {}) {
       if (!r.tip.empty() && !o.titles) attr(out, "data-tip", r.tip);
       if (!r.tip.empty() && o.titles) out += "><title>" + xml_escape(r.tip) + "</title></rect>";
       else out += "/>";
-      if (!r.label.empty()) {
+      if (!r.label.empty() && x1 - x0 >= detail::text_width(r.label, 10) + 4) {  // only where it fits
         out += "<text font-size=\"10\" text-anchor=\"middle\"";
         attr(out, "fill", r.color);
         attr(out, "x", (x0 + x1) / 2);

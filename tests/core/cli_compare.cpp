@@ -264,3 +264,32 @@ TEST_CASE("cli trend: values by run and image, the change between versions") {
 }
 
 #endif
+
+TEST_CASE("cli compare --html and report --limits write self-contained pages") {
+  temp_dir dir;
+  const auto base = dir.write("run_100_agg_bmk.json", rows("img:1"));
+  const auto worse = dir.write("run_102_agg_bmk.json", rows("img:2", drop_mid));
+  const auto page = dir.path / "compare.html";
+  auto r = run_cli("compare " + base.string() + " --against " + worse.string() + " --html " + page.string());
+  CHECK(r.status == 1);  // the gate's verdict is unchanged by --html
+  std::ifstream in(page);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string html = text.str();
+  REQUIRE(!html.empty());
+  std::size_t frontier_charts = 0, ratio_charts = 0;
+  for (std::size_t at = html.find("data-kind=\"frontier\""); at != std::string::npos; at = html.find("data-kind=\"frontier\"", at + 1)) ++frontier_charts;
+  for (std::size_t at = html.find("data-kind=\"ratio\""); at != std::string::npos; at = html.find("data-kind=\"ratio\"", at + 1)) ++ratio_charts;
+  CHECK(frontier_charts == 2);  // two matched systems
+  CHECK(ratio_charts == 2);
+  CHECK(has(html, "region-regressed"));
+  CHECK(html.find("https://") == std::string::npos);
+
+  const auto report = dir.path / "report.html";
+  r = run_cli("report " + base.string() + " --limits --out " + report.string());
+  CHECK(r.status == 0);
+  std::ifstream rin(report);
+  std::stringstream rtext;
+  rtext << rin.rdbuf();
+  CHECK(has(rtext.str(), "physical bound"));
+}
