@@ -152,6 +152,11 @@ void run_serve_sim(serve_sim_options& o, const CLI::App& cmd) {
                  .c_str(),
              stderr);
 
+  if (m.moe_expert_read_s > 0)
+    std::fputs(fmt::format("serve-sim: MoE experts: up to {:.3g} ms a step, {:.3g} of them per sequence\n", m.moe_expert_read_s * 1e3,
+                           m.moe_expert_share)
+                   .c_str(),
+               stderr);
   if (calibrated) std::fputs(fmt::format("serve-sim: {}\n", calibrated_note(*calibrated)).c_str(), stderr);
 
   wait_for_signal(signals, o.duration_s);
