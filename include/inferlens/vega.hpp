@@ -55,6 +55,7 @@ inline nlohmann::json vega_axis(const chart_axis& a, const char* field) {
 inline nlohmann::json vega_lite(const chart& c) {
   using nlohmann::json;
   json values = json::array();
+  bool has_band = false, has_overlay = false;  // their layers only when a series has one
   json domain = json::array(), range = json::array();
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const chart_series& s = c.series[i];
@@ -77,6 +78,7 @@ inline nlohmann::json vega_lite(const chart& c) {
       if (b.empty()) continue;
       for (std::size_t j = 0; j < b.x.size(); ++j) {
         if (!std::isfinite(b.x[j]) || !std::isfinite(b.low[j]) || !std::isfinite(b.high[j])) continue;
+        has_band = true;
         values.push_back({{"series", s.name}, {"kind", "band"}, {"band", s.name + "#" + std::to_string(band_no)},
                           {"x", b.x[j]}, {"y", b.low[j]}, {"y2", b.high[j]}, {"order", j}});
       }
@@ -89,6 +91,7 @@ inline nlohmann::json vega_lite(const chart& c) {
         if (!std::isfinite(x) || !std::isfinite(y)) continue;
         json row{{"series", s.name}, {"kind", "overlay"}, {"overlay", s.name + "#" + std::to_string(overlay_no)}, {"x", x}, {"y", y}, {"order", j++}};
         if (!ov.tip.empty()) row["tip"] = ov.tip;
+        has_overlay = true;
         values.push_back(std::move(row));
       }
       ++overlay_no;
@@ -103,7 +106,7 @@ inline nlohmann::json vega_lite(const chart& c) {
   };
   const auto only = [](const char* kind) { return json::array({{{"filter", std::string("datum.kind === '") + kind + "'"}}}); };
   json layer = json::array();
-  {
+  if (has_band) {
     json e = enc(false);
     e["y2"] = {{"field", "y2"}};
     e["order"] = {{"field", "order"}, {"type", "quantitative"}};
@@ -118,7 +121,8 @@ inline nlohmann::json vega_lite(const chart& c) {
     layer.push_back({{"transform", only("line")}, {"mark", {{"type", "line"}, {"strokeWidth", 2.2}, {"interpolate", "linear"}}}, {"encoding", e}});
     json oe = e;
     oe["detail"] = {{"field", "overlay"}};
-    layer.push_back({{"transform", only("overlay")}, {"mark", {{"type", "line"}, {"strokeWidth", 1.6}, {"strokeDash", {6, 4}}}}, {"encoding", oe}});
+    if (has_overlay)
+      layer.push_back({{"transform", only("overlay")}, {"mark", {{"type", "line"}, {"strokeWidth", 1.6}, {"strokeDash", {6, 4}}}}, {"encoding", oe}});
     layer.push_back({{"transform", only("step")}, {"mark", {{"type", "line"}, {"strokeWidth", 1.8}, {"interpolate", "step-after"}}}, {"encoding", e}});
   }
   layer.push_back({{"transform", only("frontier")}, {"mark", {{"type", "circle"}, {"opacity", 1}, {"size", 55}, {"stroke", "#fff"}, {"strokeWidth", 1}}},
