@@ -13,6 +13,7 @@
 #include <inferlens/format.hpp>
 #include <inferlens/frontier.hpp>
 #include <inferlens/json.hpp>
+#include <inferlens/write.hpp>
 
 #include "chart_cli.hpp"
 #include "commands.hpp"
@@ -143,22 +144,19 @@ void print_csv(const frontier_set& set, const std::vector<double>& at) {
                         std::string("parallelism"), std::string("usd_per_mtok"), std::string("tok_per_s_per_mw"), std::string("source"),
                         std::string("source_row")})
     head.push_back(std::move(h));
-  const auto field = [](const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string q = "\"";
-    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   fmt::print("{}\n", fmt::join(head, ","));
   const auto num = [](double v) { return std::isnan(v) ? std::string() : fmt::format("{}", v); };
   for (const system_frontier& s : set) {
-    std::string key = field(s.name());
-    for (const cell& c : s.key().values()) key += "," + field(to_string(c));
+    std::string key = csv_field(s.name());
+    for (const cell& c : s.key().values()) {
+      key += ',';
+      key += csv_field(to_string(c));
+    }
     for (std::size_t i = 0; i < s.points().size(); ++i) {
       const benchmark_point& p = s.points()[i];
       fmt::print("frontier,{},{},{},{},{},{},,,{},{}\n", key, num(s.curve().xs()[i]), num(s.curve().ys()[i]),
                  p.concurrency ? std::to_string(*p.concurrency) : "", p.num_gpus ? std::to_string(*p.num_gpus) : "",
-                 field(parallelism(p)), field(p.source), p.source_row ? std::to_string(*p.source_row) : "");
+                 csv_field(parallelism(p)), csv_field(p.source), p.source_row ? std::to_string(*p.source_row) : "");
     }
     for (double v : at)
       if (const auto op = s.at(v))

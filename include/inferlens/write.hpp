@@ -160,6 +160,14 @@ inline std::string to_inferencemax_text(const result_table& t) {
   return out + "]\n";
 }
 
+/// One CSV field as the CSV writer writes it: quoted, with doubled quotes, when it holds a comma,
+/// a quote, a line end or spaces at either end; as it is otherwise.
+inline std::string csv_field(std::string_view text) {
+  std::string out;
+  detail::append_csv_field(out, text);
+  return out;
+}
+
 /// CSV with a header row of canonical column names: the columns that at least one point has, in
 /// registry order; missing cells empty; RFC 4180 quoting; "\n" line ends; an infinite
 /// request_rate as "inf". No points: an empty string (which does not read back: it has no header).
