@@ -16,9 +16,21 @@ rows = []
 for f in sorted(glob.glob(os.path.join(data, '*.json'))): rows+=json.load(open(f))
 def base(hw):
     return re.split('[-_ ]', hw)[0].lower()
+# A system is (model, ISL/OSL, precision, accelerator, engine, spec decoding), the model named
+# canonically: the data/models.json entry whose InferenceMAX prefixes hold the row's
+# infmax_model_prefix, else whose aliases hold the checkpoint's last path component.
+models=json.load(open(os.path.join(here,'..','data','models.json')))['models']
+def canonical(r):
+    pre=r.get('infmax_model_prefix')
+    for name,m in models.items():
+        if pre and pre in m.get('inferencemax_prefix',[]): return name
+    tail=r['model'].rstrip('/').split('/')[-1].lower()
+    for name,m in models.items():
+        if tail==name.lower() or tail in [a.lower() for a in m.get('aliases',[])]: return name
+    return tail
 groups=collections.OrderedDict()
 for r in rows:
-    k=(r['model'],r['isl'],r['osl'],r['precision'],base(r['hw']),r['framework'],r['spec_decoding'])
+    k=(canonical(r),r['isl'],r['osl'],r['precision'],base(r['hw']),r['framework'],r['spec_decoding'])
     groups.setdefault(k,[]).append((r['median_intvty'],r['tput_per_gpu']))
 def front(pts):
     pts=sorted(pts,key=lambda p:(p[0],-p[1])); f=[]
@@ -46,15 +58,18 @@ def steffen(f,x):
     return max(0,h00*ys[i]+h10*h[i]*m[i]+h01*ys[i+1]+h11*h[i]*m[i+1])
 d=json.loads(subprocess.run([cli,'frontier',data,'--format','json','--at',','.join(map(str,AT))],check=True,capture_output=True,text=True).stdout)
 bad=0; n=0
-for g,(k,pts) in zip(d['groups'],groups.items()):
-    f=front(pts)
+assert len(d['systems'])==len(groups),(len(d['systems']),len(groups))
+for g in d['systems']:
+    key=g['key']
+    k=(key['model'],key['isl'],key['osl'],key['precision'],key['accelerator'],key['framework'],key['spec_decoding'])
+    f=front(groups[k])
     assert len(f)==len(g['frontier']),(k,len(f),len(g['frontier']))
     for a,b in zip(f,g['frontier']):
-        assert a[0]==b['x'] and a[1]==b['y']
+        assert a[0]==b['row']['median_intvty'] and a[1]==b['row']['tput_per_gpu'],(k,a,b['row'])
     for a in g['at']:
         e=steffen(f,a['x']); n+=1
-        if e is None: assert a['y'] is None,(k,a)
+        if e is None: assert a.get('y') is None,(k,a)
         else:
             if abs(e-a['y'])>1e-9*abs(e): bad+=1; print(k,a,e)
-print(f'{len(groups)} groups, frontiers identical; {n} interpolated values checked, {bad} differ by more than 1e-9 relative')
+print(f'{len(rows)} rows, {len(groups)} systems, frontiers identical; {n} interpolated values checked, {bad} differ by more than 1e-9 relative')
 sys.exit(1 if bad else 0)
