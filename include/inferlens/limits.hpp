@@ -78,14 +78,7 @@ inline std::vector<accelerator_spec> parse_specs(std::string_view text, const st
   const auto fail = [&](const std::string& field, const std::string& m) -> void {
     throw input_error({origin, std::nullopt, std::nullopt, field}, m);
   };
-  json_node doc;
-  try {
-    doc = parse_json(text);
-  } catch (const json_syntax_error& e) {
-    throw input_error({origin, std::nullopt, e.byte, {}}, e.message);
-  }
-  const json_node* format = doc.find("format");
-  if (!format || format->text != "inferlens-accelerator-specs") fail("format", "expected \"inferlens-accelerator-specs\"");
+  const json_node doc = parse_data_document(text, origin, "inferlens-accelerator-specs");
   const json_node* accs = doc.find("accelerators");
   if (!accs || !accs->is_object()) fail("accelerators", "expected an object of accelerators");
   std::vector<accelerator_spec> out;

@@ -152,18 +152,26 @@ model_architecture parse_architecture(const json_node& a, const std::string& fie
   return m;
 }
 
-inline std::vector<model_identity> parse_models(std::string_view text, const std::string& origin) {
-  const auto fail = [&](const std::string& field, const std::string& m) -> void {
-    throw input_error({origin, std::nullopt, std::nullopt, field}, m);
-  };
+/// One of the library's data documents (models, accelerator specs): its JSON tree, after checking
+/// that its "format" names `format`. Errors name `origin`, the byte or the field.
+inline json_node parse_data_document(std::string_view text, const std::string& origin, std::string_view format) {
   json_node doc;
   try {
     doc = parse_json(text);
   } catch (const json_syntax_error& e) {
     throw input_error({origin, std::nullopt, e.byte, {}}, e.message);
   }
-  const json_node* format = doc.find("format");
-  if (!format || format->text != "inferlens-models") fail("format", "expected \"inferlens-models\"");
+  const json_node* f = doc.find("format");
+  if (!f || f->text != format)
+    throw input_error({origin, std::nullopt, std::nullopt, "format"}, "expected \"" + std::string(format) + "\"");
+  return doc;
+}
+
+inline std::vector<model_identity> parse_models(std::string_view text, const std::string& origin) {
+  const auto fail = [&](const std::string& field, const std::string& m) -> void {
+    throw input_error({origin, std::nullopt, std::nullopt, field}, m);
+  };
+  const json_node doc = parse_data_document(text, origin, "inferlens-models");
   const json_node* models = doc.find("models");
   if (!models || !models->is_object()) fail("models", "expected an object of models");
   std::vector<model_identity> out;
