@@ -270,7 +270,6 @@ TEST_CASE("cli trend: values by run and image, the change between versions") {
   CHECK(run_cli("trend " + dir.path.string() + " --at x").status == 2);
 }
 
-#endif
 
 TEST_CASE("cli compare --html and report --limits write self-contained pages") {
   temp_dir dir;
@@ -300,3 +299,5 @@ TEST_CASE("cli compare --html and report --limits write self-contained pages") {
   rtext << rin.rdbuf();
   CHECK(has(rtext.str(), "physical bound"));
 }
+
+#endif

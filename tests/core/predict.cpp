@@ -13,7 +13,9 @@
 #include <inferlens/predict.hpp>
 #include <inferlens/write.hpp>
 
+#ifdef INFERLENS_CLI
 #include "cli_support.hpp"
+#endif
 
 using namespace inferlens;
 
@@ -292,6 +294,7 @@ TEST_CASE("predict: leave-one-out on synthetic points of a planted model has no 
   for (const validation_error& e : errors) CHECK(std::abs(e.error()) < 1e-6);
 }
 
+#ifdef INFERLENS_CLI
 TEST_CASE("predict: CLI predict and frontier --y pct_of_limit") {
   // synthetic results with a planted model, written as the library's JSON
   std::vector<benchmark_point> pts;
@@ -350,3 +353,4 @@ TEST_CASE("predict: CLI predict and frontier --y pct_of_limit") {
   CHECK(r.out.find("pct_of_limit") != std::string::npos);
   CHECK(r.out.find("rows on none") != std::string::npos);
 }
+#endif  // INFERLENS_CLI
