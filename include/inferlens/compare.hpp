@@ -852,9 +852,10 @@ inline std::string side_text(const side_info& s) {
 // ---------------------------------------------------------------------------------------------
 
 /// Compares the new results with the baseline, system by system (see compare_options).
-/// @throws input_error for options out of range, or a y that needs a price without one.
-inline comparison compare(const result_table& base, const result_table& next, const compare_options& o = {}) {
-  detail::cmp::check_options(o);
+namespace detail::cmp {
+// The frontier spec of compare and trend options: their axes, matching columns and price.
+template <class Options>
+frontier_spec spec_of(const Options& o) {
   frontier_spec spec;
   spec.x = o.x;
   spec.y = o.y;
@@ -863,6 +864,14 @@ inline comparison compare(const result_table& base, const result_table& next, co
   spec.group_by = o.match;
   spec.kind = o.kind;
   spec.price = o.price;
+  return spec;
+}
+}  // namespace detail::cmp
+
+/// @throws input_error for options out of range, or a y that needs a price without one.
+inline comparison compare(const result_table& base, const result_table& next, const compare_options& o = {}) {
+  detail::cmp::check_options(o);
+  const frontier_spec spec = detail::cmp::spec_of(o);
   const sense sx = o.x_sense.value_or(info(o.x).natural_sense());
   const sense sy = o.y_sense.value_or(info(o.y).natural_sense());
   const double tol = o.tolerance;
@@ -1656,14 +1665,7 @@ inline trend_result trend(const result_table& t, const trend_options& o) {
   if (o.at.empty()) throw input_error({"", std::nullopt, std::nullopt, "at"}, "give the x at which to read each run");
   for (double a : o.at)
     if (!std::isfinite(a)) throw input_error({"", std::nullopt, std::nullopt, "at"}, "expected finite x values");
-  frontier_spec spec;
-  spec.x = o.x;
-  spec.y = o.y;
-  spec.x_sense = o.x_sense;
-  spec.y_sense = o.y_sense;
-  spec.group_by = o.match;
-  spec.kind = o.kind;
-  spec.price = o.price;
+  const frontier_spec spec = detail::cmp::spec_of(o);
   trend_result out;
   out.options = o;
   out.y_sense = o.y_sense.value_or(info(o.y).natural_sense());
