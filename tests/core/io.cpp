@@ -908,6 +908,18 @@ TEST_CASE("io: a CSV larger than one read block loads as its whole text parses")
   }
 }
 
+TEST_CASE("io: a CSV record longer than the read buffer loads whole") {
+  // the reader holds two 4 MiB blocks; a 9 MiB quoted field makes it grow twice
+  const std::string image(std::size_t{9} << 20, 'i');
+  const std::string text = "model,tput_per_gpu,image\nm,1,x\nm,2,\"" + image + "\"\nm,3,y\n";
+  temp_dir dir;
+  const result_table t = load(dir.write("long.csv", text));
+  REQUIRE(t.size() == 3);
+  CHECK(t.point(1).image == image);
+  CHECK(t.point(2).tput_per_gpu == 3);
+  CHECK(t.point(2).source_row == 3);
+}
+
 TEST_CASE("io: an error past the first block names its byte in the file and its record") {
   constexpr std::size_t block = std::size_t{4} << 20;
   std::string text = "model,tput_per_gpu\n";

@@ -109,14 +109,14 @@ void derive_rows(table_storage& s, std::size_t first, const Check& check) {
         if (v.empty() || v == s.text(r, c)) continue;
         if (store.codes.empty()) {
           if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
-          store.codes.assign(s.rows, 0);
+          fill_column(store.codes, s.rows, std::uint32_t{0}, s.expected_rows);
         }
         store.codes[r] = store.dictionary->encode(v);
         continue;
       }
       const double v = number(p, c);
       if (std::isnan(v)) continue;
-      if (store.numbers.empty()) store.numbers.assign(s.rows, missing);
+      if (store.numbers.empty()) fill_column(store.numbers, s.rows, missing, s.expected_rows);
       store.numbers[r] = v;
     }
   }
@@ -133,7 +133,7 @@ struct csv_parser {
   std::optional<csv_header> header;
   std::size_t record = 0;
   std::size_t first_row;
-  std::vector<double> records;  // the record number of each row read
+  column_vector<double> records;  // the record number of each row read
   std::string message;
   bool throughput_in_header = false;
   std::vector<std::size_t> others;  // columns present in the store (earlier files) but not in this header
@@ -141,7 +141,9 @@ struct csv_parser {
   static constexpr column_id throughputs[] = {cols::total_token_throughput, cols::output_throughput, cols::input_throughput,
                                                cols::tput_per_gpu, cols::output_tput_per_gpu, cols::input_tput_per_gpu};
 
-  csv_parser(std::string_view file, row_sink& sink_) : name(file), sink(sink_), s(*sink_.storage), first_row(s.rows) {}
+  csv_parser(std::string_view file, row_sink& sink_) : name(file), sink(sink_), s(*sink_.storage), first_row(s.rows) {
+    if (s.expected_rows > s.rows) records.reserve(s.expected_rows - s.rows);
+  }
 
   [[noreturn]] void fail(std::string_view field, const std::string& m) const {
     throw input_error(input_location{std::string(name), record, std::nullopt, std::string(field)}, m);
@@ -233,7 +235,7 @@ struct csv_parser {
     const auto text_column = [&](column_id c) -> column_store& {
       column_store& store = column(c);
       if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
-      if (store.codes.empty()) store.codes.assign(rows, 0);
+      if (store.codes.empty()) fill_column(store.codes, rows, std::uint32_t{0}, s.expected_rows);
       return store;
     };
     // values the files lack
@@ -251,7 +253,7 @@ struct csv_parser {
           throw input_error(input_location{std::string(name), std::nullopt, std::nullopt, std::string(name_of(c))},
                             message.empty() ? "no value to set" : message);
         column_store& store = column(c);
-        if (store.numbers.empty()) store.numbers.assign(rows, missing);
+        if (store.numbers.empty()) fill_column(store.numbers, rows, missing, s.expected_rows);
         for (std::size_t r = first; r < rows; ++r)
           if (std::isnan(store.numbers[r])) store.numbers[r] = v;
       }
@@ -262,7 +264,7 @@ struct csv_parser {
       for (std::size_t r = first; r < rows; ++r)
         if (src.codes[r] == 0) src.codes[r] = code;
       column_store& row_no = column(cols::source_row);
-      if (row_no.numbers.empty()) row_no.numbers.assign(rows, missing);
+      if (row_no.numbers.empty()) fill_column(row_no.numbers, rows, missing, s.expected_rows);
       for (std::size_t r = first; r < rows; ++r)
         if (std::isnan(row_no.numbers[r])) row_no.numbers[r] = records[r - first];
     }
@@ -335,24 +337,42 @@ struct csv_parser {
 /// Feeds a parser the bytes [begin, end) of a file, block by block; the parser sees them as
 /// the file's own offsets.
 inline void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
+  // One buffer for the whole range, allocated once (huge pages, no zero fill): the unparsed tail
+  // of a block moves to its front before the next block is read; a record longer than the buffer
+  // doubles it.
+  struct buffer {
+    column_allocator<char> a;
+    std::size_t size;
+    char* data;
+    explicit buffer(std::size_t n) : size(n), data(a.allocate(n)) {}
+    buffer(const buffer&) = delete;
+    buffer& operator=(const buffer&) = delete;
+    ~buffer() { a.deallocate(data, size); }
+  };
   constexpr std::size_t block = std::size_t{4} << 20;
-  std::string buffer;
+  auto b = std::make_unique<buffer>(2 * block);
+  std::size_t held = 0;  // bytes in the buffer not yet consumed
   std::uint64_t base = begin, next = begin;
   for (;;) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(std::max(block, buffer.size()), end - next));
-    const std::size_t old = buffer.size();
-    buffer.resize(old + want);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(block, end - next));
+    if (held + want > b->size) {
+      auto bigger = std::make_unique<buffer>(std::max(2 * b->size, held + want));
+      std::memcpy(bigger->data, b->data, held);
+      b = std::move(bigger);
+    }
     std::size_t got = 0;
     while (got < want) {
-      const ssize_t n = ::pread(fd, buffer.data() + old + got, want - got, static_cast<off_t>(next + got));
+      const ssize_t n = ::pread(fd, b->data + held + got, want - got, static_cast<off_t>(next + got));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw input_error(input_location{std::string(name), {}, next + got, {}}, std::string("read error: ") + std::strerror(errno));
       got += static_cast<std::size_t>(n);
     }
+    held += got;
     next += got;
-    if (p.feed(buffer, static_cast<std::size_t>(base), next >= end)) return;
+    if (p.feed(std::string_view(b->data, held), static_cast<std::size_t>(base), next >= end)) return;
     const std::size_t used = p.in.consumed();
-    buffer.erase(0, used);
+    std::memmove(b->data, b->data + used, held - used);
+    held -= used;
     base += used;
   }
 }
