@@ -241,20 +241,24 @@ inline benchmark_point load_point(const table_storage& s, std::size_t row) {
 }
 
 /// Appends the rows of `src` to `dst` (columns present in either; text re-encoded in dst's
-/// dictionaries). Readers that parse parts of a file at once join them with it.
-inline void append_storage(table_storage& dst, const table_storage& src) {
+/// dictionaries), releasing each of src's columns once it is copied: the pages it frees are the
+/// ones the next column's copy faults in. Readers that parse parts of a file at once join them
+/// with it.
+inline void append_storage(table_storage& dst, table_storage&& src) {
   const std::size_t before = dst.rows, added = src.rows;
   for (std::size_t i = 0; i < point_column_count; ++i) {
     column_store& d = dst.columns[i];
-    const column_store& s = src.columns[i];
+    column_store s = std::move(src.columns[i]);
     const double absent = false_when_absent[i] ? 0.0 : missing;
     if (!s.numbers.empty() || !d.numbers.empty()) {
       if (d.numbers.empty()) fill_column(d.numbers, before, absent, before + added);
+      d.numbers.reserve(before + added);
       if (s.numbers.empty()) d.numbers.insert(d.numbers.end(), added, absent);
       else d.numbers.insert(d.numbers.end(), s.numbers.begin(), s.numbers.end());
     }
     if (!s.codes.empty() || !d.codes.empty()) {
       if (d.codes.empty()) fill_column(d.codes, before, std::uint32_t{0}, before + added);
+      d.codes.reserve(before + added);
       if (s.codes.empty()) {
         d.codes.insert(d.codes.end(), added, 0);
       } else {
@@ -266,6 +270,7 @@ inline void append_storage(table_storage& dst, const table_storage& src) {
     }
   }
   dst.rows += added;
+  src.rows = 0;
 }
 
 // Group keys: per row and key column, 64 bits (a text code or a canonical double's bits).

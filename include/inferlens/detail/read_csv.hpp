@@ -506,7 +506,7 @@ inline void read_csv_file(int fd, std::uint64_t size, std::string_view name, row
   first.finish();
   column_store& row_no = second_sink.storage->columns[index_of(cols::source_row)];
   for (double& v : row_no.numbers) v += static_cast<double>(first.record);
-  append_storage(s, *second_sink.storage);
+  append_storage(s, std::move(*second_sink.storage));
   sink.rows += s.rows - joined_at;
   for (auto& note : second_sink.notes) sink.note(std::move(note));
 }
