@@ -5,7 +5,9 @@
 //      against a reader that only drains the same responses (no HTTP parser, SSE or JSON);
 //   2. one event per stream per engine step (how vLLM, SGLang and llama.cpp send tokens): reads
 //      carry one event each, so the cost per event is the cost per read; against a bare
-//      epoll + recvmsg loop over the same server, the floor any client pays on this kernel;
+//      epoll + recvmsg loop over the same server (the floor of the epoll reactor) and a bare
+//      io_uring loop (multishot recvmsg, provided buffers, completions reaped in batches: the
+//      floor of the io_uring reader, which the client uses where the kernel allows it);
 //   3. I/O threads: the per-step pattern with 1, 2, ... client threads (and as many server
 //      processes sharing the port): events per client CPU-second per thread stay flat when the
 //      threads do not contend, and wall events/s grow with the cores given;
@@ -17,9 +19,11 @@
 //      keep out of the measurements.
 // Usage: benchmark_loadgen [--only 1..5] [--events-streams N] [--events-tokens N] [--step-streams N]
 //        [--step-ms MS] [--step-tokens N] [--threads 1,2,4] [--streams N] [--delay-streams N]
-//        [--delay-small 0|1] [--busy-poll 0|1] [--kernel-stamps 0|1]
+//        [--delay-small 0|1] [--busy-poll 0|1] [--kernel-stamps 0|1] [--floor-window-us US]
 #include <signal.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +41,7 @@
 #include <vector>
 
 #include <inferlens/loadgen/client.hpp>  // first: it includes Asio the way g++ 12 needs
+#include <inferlens/loadgen/detail/uring.hpp>
 #include <inferlens/sim/server.hpp>
 #include <inferlens/stats.hpp>
 
@@ -275,6 +280,94 @@ drain_stats bare_reader(std::uint16_t port, const lg::run_plan& p) {
   return st;
 }
 
+#if defined(INFERLENS_LOADGEN_URING)
+// The io_uring floor: one thread, one ring, multishot recvmsg per socket into provided buffers
+// (with SO_TIMESTAMPNS, as the client), completions reaped in batches: a wait for up to 64 of
+// them or `window_us`, nothing parsed. drain_stats::reads counts completions, waits in `waits`.
+drain_stats bare_uring(std::uint16_t port, const lg::run_plan& p, unsigned window_us, std::uint64_t* waits) {
+  namespace ur = inferlens::loadgen::detail::uring;
+  drain_stats st;
+  ur::ring ring;
+  if (!ring.open(256, 8192)) {
+    std::printf("   (io_uring unavailable: %s)\n", std::strerror(errno));
+    return st;
+  }
+  constexpr unsigned count = 1024, size = 16384;
+  void* brmem = mmap(nullptr, count * sizeof(io_uring_buf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  std::vector<char> mem(static_cast<std::size_t>(count) * size);
+  if (!ring.provide(brmem, mem.data(), count, size, 0)) std::abort();
+  msghdr tmpl{};
+  tmpl.msg_controllen = CMSG_SPACE(sizeof(timespec));
+  std::vector<int> fds;
+  std::vector<stream_counter> counters(p.prompts.size());
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (std::size_t i = 0; i < p.prompts.size(); ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
+    const int one = 1, zero = 0;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (g_kernel_stamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    const std::string req = request_text(p.prompts[i]);
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) std::abort();
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+    ur::prep_recvmsg_multishot(ring.sqe(), fd, &tmpl, 0, i);
+    fds.push_back(fd);
+  }
+  ring.submit();
+  std::size_t open = fds.size();
+  const std::size_t hdr = sizeof(io_uring_recvmsg_out) + tmpl.msg_controllen;
+  const double c0 = thread_cpu_s(), w0 = wall_s();
+  while (open > 0) {
+    if (!ring.work_pending() && ring.ready() == 0) {
+      pollfd pf{ring.event_fd(), POLLIN, 0};  // as the client: sleep on the eventfd, then batch
+      if (poll(&pf, 1, 10000) <= 0) break;
+      ring.clear_event();
+    }
+    ring.wait(64, static_cast<std::int64_t>(window_us) * 1000);
+    ++*waits;
+    unsigned used = 0;
+    ring.reap([&](const io_uring_cqe& cqe) {
+      const std::size_t i = cqe.user_data;
+      if (i >= fds.size()) return;  // a cancel's own completion
+      if (cqe.flags & IORING_CQE_F_BUFFER) {
+        const auto bid = static_cast<std::uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+        if (cqe.res > 0 && static_cast<std::size_t>(cqe.res) > hdr) {
+          timespec rt{};
+          clock_gettime(CLOCK_REALTIME, &rt);
+          const std::size_t n = static_cast<std::size_t>(cqe.res) - hdr;
+          ++st.reads;
+          st.bytes += n;
+          counters[i].add(ring.buffer(bid) + hdr, n, st);
+        }
+        ring.recycle(bid);
+        ++used;
+      }
+      if (fds[i] < 0) return;
+      const bool eof = cqe.res >= 0 && static_cast<std::size_t>(cqe.res) <= hdr;
+      if (counters[i].done || eof || (cqe.res < 0 && cqe.res != -ENOBUFS)) {
+        st.ok += counters[i].done;
+        ur::prep_cancel(ring.sqe(), i, false, ~std::uint64_t{0});
+        close(fds[i]);
+        fds[i] = -1;
+        --open;
+      } else if (!(cqe.flags & IORING_CQE_F_MORE)) {
+        ur::prep_recvmsg_multishot(ring.sqe(), fds[i], &tmpl, 0, i);
+      }
+    });
+    if (used) ring.publish();
+  }
+  st.cpu_s = thread_cpu_s() - c0;
+  st.wall = wall_s() - w0;
+  ring.close();
+  munmap(brmem, count * sizeof(io_uring_buf));
+  st.events -= 2 * st.ok;
+  return st;
+}
+#endif
+
 // A reader that only drains (Asio coroutines, no HTTP parser), the batched pattern's baseline.
 net::awaitable<void> drain_one(tcp::endpoint ep, std::string request, drain_stats* st) {
   tcp::socket sock(co_await net::this_coro::executor);
@@ -403,6 +496,13 @@ int main(int argc, char** argv) {
     child_servers base = start_servers(so);
     const drain_stats f = bare_reader(base.port, p);
     stop_servers(base, false);
+#if defined(INFERLENS_LOADGEN_URING)
+    const unsigned window = static_cast<unsigned>(arg(argc, argv, "--floor-window-us", 200));
+    std::uint64_t waits = 0;
+    child_servers ubase = start_servers(so);
+    const drain_stats u = bare_uring(ubase.port, p, window, &waits);
+    stop_servers(ubase, false);
+#endif
     child_servers srv = start_servers(so);
     const client_stats c = run_client(srv.port, p);
     stop_servers(srv, false);
@@ -417,6 +517,16 @@ int main(int argc, char** argv) {
     std::printf("   ratio to the floor (CPU per event): %.2f;  capacity vs target 500,000/s: %.2fx (the floor's: %.2fx)\n",
                 us(c.cpu_s, c.events) / us(f.cpu_s, f.events), static_cast<double>(c.events) / c.cpu_s / 500000.0,
                 static_cast<double>(f.events) / f.cpu_s / 500000.0);
+#if defined(INFERLENS_LOADGEN_URING)
+    if (u.events > 0) {
+      std::printf("   bare io_uring multishot recvmsg (%u us batch window): %.2f events per completion, %.1f completions per wait, %.2f us per event: %.0f per CPU second\n",
+                  window, static_cast<double>(u.events) / static_cast<double>(std::max<std::uint64_t>(u.reads, 1)),
+                  static_cast<double>(u.reads) / static_cast<double>(std::max<std::uint64_t>(waits, 1)), us(u.cpu_s, u.events),
+                  static_cast<double>(u.events) / u.cpu_s);
+      std::printf("   ratio to the io_uring floor (CPU per event): %.2f (the io_uring floor's capacity vs target: %.2fx)\n",
+                  us(c.cpu_s, c.events) / us(u.cpu_s, u.events), static_cast<double>(u.events) / u.cpu_s / 500000.0);
+    }
+#endif
   }
 
   // 3. I/O threads on the per-step pattern

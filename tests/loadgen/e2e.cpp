@@ -537,6 +537,54 @@ TEST_SUITE("loadgen.e2e") {
       }
   }
 
+  TEST_CASE("reads through io_uring and through epoll: the same exact counts, warm-ups, threads, small reads") {
+    // io_uring where the kernel gives a ring (else both runs are epoll's: the flag says which)
+    for (const bool uring : {true, false})
+      for (const std::size_t threads : {std::size_t{1}, std::size_t{2}})
+        for (const std::size_t read_size : {std::size_t{512}, std::size_t{256 * 1024}}) {
+          CAPTURE(uring);
+          CAPTURE(threads);
+          CAPTURE(read_size);
+          auto so = fast_sim(0.1);
+          so.model.eos_probability_per_token = 0.0;
+          sim::server srv(so);
+          srv.start();
+          auto co = client_for(srv);
+          co.io_uring = uring;
+          co.format = lg::prompt_format::token_ids;  // no format probe: one trace per request
+          co.io_threads = threads;
+          co.read_size = read_size;
+          const auto rr = lg::run(co, closed_plan(24, 6, 64, 30, 6));
+          wait_for_traces(srv, 30);
+          srv.stop();
+          if (!uring) CHECK_FALSE(rr.io_uring);
+          if (uring && !rr.io_uring) MESSAGE("io_uring unavailable here: the epoll reactor read both runs");
+          REQUIRE(rr.records.size() == 24);
+          CHECK(rr.warmups.size() == 6);
+          CHECK(rr.connections == 6);  // warm-ups open them, the measured phase reuses them (a new ring each phase)
+          CHECK(rr.retried == 0);
+          CHECK(rr.found_closed == 0);
+          std::vector<std::size_t> server_chunks, client_chunks;
+          for (const auto& t : srv.traces()) server_chunks.push_back(t.chunks.size());
+          for (const auto& r : rr.records) {
+            REQUIRE_MESSAGE(r.ok(), lg::to_string(r.error), ": ", r.error_message);
+            CHECK(*r.output_tokens == 30);
+            CHECK_FALSE(r.count_mismatch);
+            CHECK(r.reused_connection);
+            CHECK(r.reads >= 1);
+            client_chunks.push_back(r.chunks.size());
+            CHECK(r.chunks.front().t >= r.sent);
+          }
+          for (const auto& r : rr.warmups) {
+            CHECK(r.ok());
+            client_chunks.push_back(r.chunks.size());
+          }
+          std::sort(server_chunks.begin(), server_chunks.end());
+          std::sort(client_chunks.begin(), client_chunks.end());
+          CHECK(server_chunks == client_chunks);  // every chunk the server wrote, seen once
+        }
+  }
+
   TEST_CASE("connections: no keep-alive, a request retried once on a fresh connection, N I/O threads") {
     {
       sim::server srv(fast_sim(0.1));

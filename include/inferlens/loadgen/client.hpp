@@ -5,11 +5,14 @@
 // idle timeouts, and a stamp taken first thing after every read (the kernel's receive time when
 // it gives one). Errors are error_codes, never exceptions per token.
 //
-// On Linux plain-HTTP responses are read by a small epoll reactor per thread (detail::reactor):
-// one recvmsg per ready socket and level-triggered interest registered once per connection, so
-// a read costs one system call, no per-read re-arm (Asio re-arms epoll for every async_wait) and
-// no coroutine switch; the request's coroutine only wakes when its response ends. https (and
-// other systems) read through Asio.
+// On Linux plain-HTTP responses are read by a small reactor per thread (detail::reactor), the
+// parse done right there; the request's coroutine only wakes when its response ends. Where the
+// kernel gives one (6.3+, client_options::io_uring), an io_uring per thread and phase
+// (detail/uring.hpp, raw system calls): a multishot recvmsg per connection into provided buffers,
+// each completion with its own bytes and kernel receive stamp, and one io_uring_enter reaping a
+// batch of completions, so a read costs no system call of its own. Otherwise epoll: one recvmsg
+// per ready socket, level-triggered interest registered once per connection, no per-read re-arm
+// (Asio re-arms epoll for every async_wait). https (and other systems) read through Asio.
 #pragma once
 
 #include <algorithm>
@@ -40,9 +43,11 @@
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #endif
 
 #include "inferlens/loadgen/detail/asio.hpp"
+#include "inferlens/loadgen/detail/uring.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/loadgen/metrics.hpp"
 #include "inferlens/loadgen/progress.hpp"
@@ -92,6 +97,15 @@ struct client_options {
   /// reads them in turn, and the later ones would carry the wait. The wait itself is recorded
   /// per chunk (client_delay_us) and reported as client_read_delay.
   bool kernel_rx_stamps = true;
+  /// Read plain-HTTP responses through io_uring (Linux 6.3 or later): a multishot recvmsg per
+  /// connection into a ring of provided buffers, many completions reaped per system call. Where
+  /// the kernel refuses a ring (ENOSYS, EPERM, seccomp, io_uring_disabled) or when this is false,
+  /// the epoll reactor reads them, one recvmsg per ready socket.
+  bool io_uring = true;
+  /// io_uring: after a wake-up, wait up to this long for up to 64 completions to gather before
+  /// reaping them (0: reap what is there). Only the read lag grows (client_read_delay); the stamps
+  /// are the kernel's receive times. Used only with kernel_rx_stamps (else 0).
+  std::chrono::microseconds io_uring_batch_wait{200};
 };
 
 /// What to send and when.
@@ -128,6 +142,7 @@ struct run_result {
   std::size_t retried = 0;              ///< requests sent again after a reused connection failed
   std::size_t found_closed = 0;         ///< idle connections found closed by the server before reuse
   std::size_t io_threads = 1;
+  bool io_uring = false;                ///< plain-HTTP responses were read through io_uring (else epoll, or Asio)
   bool stopped = false;                 ///< the stop flag ended the run early
   run_phase_kind stopped_in = run_phase_kind::measured;  ///< where the stop came (when stopped)
 };
@@ -230,6 +245,7 @@ struct connection_base {
   std::string out;
   std::size_t out_sent = 0;
   bool writing = false;
+  std::uint16_t ring_gen = 0;  // io_uring: bumped when the connection leaves the ring (stale completions)
   net::steady_timer signal;  // wakes the request's coroutine (the reactor path)
 };
 
@@ -240,28 +256,110 @@ struct connection : connection_base {
 };
 
 #if defined(__linux__)
-/// Level-triggered epoll over the plain connections of one I/O thread, itself watched by Asio:
-/// one epoll_ctl per connection (and one per wake-up for the watch), one recvmsg per ready socket.
+/// The plain connections of one I/O thread, read by io_uring where the kernel allows it, else by
+/// level-triggered epoll; either one is watched by Asio through one descriptor.
+///
+/// epoll: one epoll_ctl per connection (and one per wake-up for the watch), one recvmsg per ready
+/// socket. io_uring: one ring per phase, created on the thread that runs the phase (it is the only
+/// one that submits: SINGLE_ISSUER | DEFER_TASKRUN where the kernel has them), a multishot recvmsg
+/// per connection into 1,024 provided buffers, each completion carrying its own bytes and its
+/// kernel receive stamp (cmsg); the kernel signals an eventfd when work arrives, and one
+/// io_uring_enter then runs the receives and reaps up to a batch of completions.
 class reactor {
  public:
-  explicit reactor(net::io_context& io) : epfd_(::epoll_create1(EPOLL_CLOEXEC)), watch_(io) {
+  explicit reactor(net::io_context& io) : epfd_(::epoll_create1(EPOLL_CLOEXEC)), watch_(io), ring_watch_(io) {
     if (epfd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
     watch_.assign(::dup(epfd_));
   }
-  ~reactor() { ::close(epfd_); }
+  ~reactor() {
+    close_ring();
+    ::close(epfd_);
+#if defined(INFERLENS_LOADGEN_URING)
+    if (bufs_) ::munmap(bufs_, bufs_size_);
+    if (brmem_) ::munmap(brmem_, brmem_size_);
+#endif
+  }
   reactor(const reactor&) = delete;
   reactor& operator=(const reactor&) = delete;
 
-  bool add(int fd, void* p, std::uint32_t events) noexcept { return ctl(EPOLL_CTL_ADD, fd, p, events); }
-  bool modify(int fd, void* p, std::uint32_t events) noexcept { return ctl(EPOLL_CTL_MOD, fd, p, events); }
-  void remove(int fd) noexcept { ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
+  /// Whether this thread reads through io_uring (decided at the first arm()).
+  bool uring() const noexcept { return mode_ == mode::uring; }
 
-  /// Calls on_event(void* p, std::uint32_t events) for every ready connection until stop().
-  /// Ready for another run() (call before spawning it: a phase may end, and stop() it, first).
-  void arm() noexcept { stopping_ = false; }
+  /// A new connection: its reads begin.
+  bool attach(int fd, connection_base* c) noexcept {
+#if defined(INFERLENS_LOADGEN_URING)
+    if (uring()) {
+      arm_recv(fd, c);
+      flush();
+      return true;
+    }
+#endif
+    return ctl(EPOLL_CTL_ADD, fd, c, EPOLLIN | EPOLLRDHUP);
+  }
+  /// The connection is about to be closed: no more events for it.
+  void detach(int fd, connection_base* c) noexcept {
+#if defined(INFERLENS_LOADGEN_URING)
+    if (uring()) {
+      ++c->ring_gen;  // whatever it still completes is stale
+      if (ring_.is_open()) {
+        if (io_uring_sqe* e = ring_.sqe()) {
+          uring::prep_cancel(e, 0, false, 0);
+          e->fd = fd;
+          e->cancel_flags = IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL;
+        }
+        flush();  // now: the cancelled requests hold the socket open until then
+      }
+      return;
+    }
+#endif
+    (void)c;
+    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+  }
+  /// The rest of a request the socket did not take at once: epoll waits for EPOLLOUT (the caller
+  /// then writes), io_uring sends it (its completion comes to on_cqe).
+  void want_write(int fd, connection_base* c, const char* data, std::size_t n) noexcept {
+#if defined(INFERLENS_LOADGEN_URING)
+    if (uring()) {
+      if (io_uring_sqe* e = ring_.sqe()) uring::prep_send(e, fd, data, n, user_data(c, kind_send));
+      flush();
+      return;
+    }
+#endif
+    (void)data;
+    (void)n;
+    ctl(EPOLL_CTL_MOD, fd, c, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+  }
+  void write_done(int fd, connection_base* c) noexcept {
+    if (!uring()) ctl(EPOLL_CTL_MOD, fd, c, EPOLLIN | EPOLLRDHUP);
+  }
 
-  template <class OnEvent>
-  net::awaitable<void> run(OnEvent on_event, bool busy) {
+  /// Ready for another run() on the calling thread (call before spawning it: a phase may end, and
+  /// stop() it, first). The first call picks io_uring or epoll; with io_uring it opens this
+  /// phase's ring, and the caller then attach()es the connections already open.
+  void arm(const client_options& o) {
+    stopping_ = false;
+#if defined(INFERLENS_LOADGEN_URING)
+    if (mode_ == mode::undecided) mode_ = o.io_uring && open_ring(o) ? mode::uring : mode::epoll;
+    else if (mode_ == mode::uring && !open_ring(o))
+      throw std::system_error(errno, std::generic_category(), "io_uring_setup");
+#else
+    (void)o;
+    mode_ = mode::epoll;
+#endif
+  }
+
+  /// Calls on_event(void* p, std::uint32_t events) for every ready connection (epoll), or
+  /// on_cqe(const io_uring_cqe&) for every completion (io_uring), until stop().
+  template <class OnEvent, class OnCqe>
+  net::awaitable<void> run(OnEvent on_event, OnCqe on_cqe, bool busy) {
+#if defined(INFERLENS_LOADGEN_URING)
+    if (uring()) {
+      auto run_op = run_uring(on_cqe, busy);
+      co_await std::move(run_op);
+      co_return;
+    }
+#endif
+    (void)on_cqe;
     while (!stopping_) {
       if (busy) {
         auto ex = co_await net::this_coro::executor;
@@ -281,19 +379,178 @@ class reactor {
     stopping_ = true;
     boost::system::error_code ignored;
     watch_.cancel(ignored);
+    ring_watch_.cancel(ignored);
   }
 
+  /// The phase is over (after its run() returned, on its thread): the ring's requests are
+  /// cancelled, and the ring closed. The connections stay open.
+  void close_ring() noexcept {
+#if defined(INFERLENS_LOADGEN_URING)
+    if (!ring_.is_open()) return;
+    boost::system::error_code ignored;
+    ring_watch_.release();
+    if (io_uring_sqe* e = ring_.sqe()) {
+      uring::prep_cancel(e, 0, true, cancel_all_tag);
+      bool done = false;
+      for (int rounds = 0; !done && rounds < 100; ++rounds) {
+        if (ring_.wait(1, 10'000'000) < 0) break;  // not this ring's thread (an exception unwound it)
+        ring_.reap([&](const io_uring_cqe& q) {
+          if (q.user_data == cancel_all_tag) done = true;
+        });
+      }
+    }
+    ring_.close();
+#endif
+  }
+
+#if defined(INFERLENS_LOADGEN_URING)
+  static constexpr std::uint64_t kind_send = 1;
+  /// A completion's connection (nullptr: none of ours), whether it is a send's, and whether it is
+  /// stale (the connection left the ring since).
+  static connection_base* connection_of(const io_uring_cqe& q, bool& send, bool& stale) noexcept {
+    send = (q.user_data & kind_send) != 0;
+    auto* c = reinterpret_cast<connection_base*>(static_cast<std::uintptr_t>(q.user_data & ((std::uint64_t{1} << 48) - 1) & ~std::uint64_t{7}));
+    stale = c && static_cast<std::uint16_t>(q.user_data >> 48) != c->ring_gen;
+    return c;
+  }
+  /// The received bytes and cmsg area of a recvmsg completion's buffer (its bid is returned with
+  /// recycle()). Bytes: 0 at the end of the stream.
+  struct received {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    const char* control = nullptr;
+    std::size_t control_size = 0;
+  };
+  received buffer_of(const io_uring_cqe& q) const noexcept {
+    received r;
+    if (!(q.flags & IORING_CQE_F_BUFFER) || q.res < 0) return r;
+    const char* b = ring_.buffer(static_cast<std::uint16_t>(q.flags >> IORING_CQE_BUFFER_SHIFT));
+    io_uring_recvmsg_out out{};
+    std::memcpy(&out, b, sizeof out);
+    const std::size_t hdr = sizeof out + msg_.msg_controllen;
+    r.control = b + sizeof out;
+    r.control_size = std::min<std::size_t>(out.controllen, msg_.msg_controllen);
+    if (static_cast<std::size_t>(q.res) > hdr) {
+      r.data = b + hdr;
+      r.size = static_cast<std::size_t>(q.res) - hdr;
+    }
+    return r;
+  }
+  void recycle(const io_uring_cqe& q) noexcept {
+    if (q.flags & IORING_CQE_F_BUFFER) {
+      ring_.recycle(static_cast<std::uint16_t>(q.flags >> IORING_CQE_BUFFER_SHIFT));
+      recycled_ = true;
+    }
+  }
+  /// A multishot receive that ended (no IORING_CQE_F_MORE) on a connection still wanted.
+  void rearm(int fd, connection_base* c) noexcept { arm_recv(fd, c); }
+#endif
+
  private:
+  enum class mode : std::uint8_t { undecided, epoll, uring };
   bool ctl(int op, int fd, void* p, std::uint32_t events) noexcept {
     epoll_event ev{};
     ev.events = events;
     ev.data.ptr = p;
     return ::epoll_ctl(epfd_, op, fd, &ev) == 0;
   }
+
+#if defined(INFERLENS_LOADGEN_URING)
+  static constexpr unsigned buffer_count = 1024;
+  static constexpr std::uint64_t cancel_all_tag = ~std::uint64_t{0} & ~((std::uint64_t{1} << 48) - 1);  // no connection
+
+  static std::uint64_t user_data(connection_base* c, std::uint64_t kind) noexcept {
+    return reinterpret_cast<std::uintptr_t>(c) | kind | (static_cast<std::uint64_t>(c->ring_gen) << 48);
+  }
+  void arm_recv(int fd, connection_base* c) noexcept {
+    if (io_uring_sqe* e = ring_.sqe()) uring::prep_recvmsg_multishot(e, fd, &msg_, 0, user_data(c, 0));
+  }
+  // Submits now, from outside run(): what completes at once is not always signalled, so a ready
+  // completion kicks the eventfd the loop sleeps on.
+  void flush() noexcept {
+    if (!ring_.is_open()) return;
+    ring_.submit();
+    if (ring_.ready() > 0) ring_.kick();
+  }
+
+  bool open_ring(const client_options& o) {
+    if (!ring_.open(256, 8192)) return false;
+    const std::size_t payload = std::min<std::size_t>(o.read_size, 16384);
+    msg_ = msghdr{};
+    msg_.msg_controllen = o.kernel_rx_stamps ? CMSG_SPACE(sizeof(timespec)) * 2 : 0;
+    const std::size_t size = (payload + sizeof(io_uring_recvmsg_out) + msg_.msg_controllen + 63) / 64 * 64;
+    if (size != buf_size_) {
+      if (bufs_) ::munmap(bufs_, bufs_size_);
+      bufs_size_ = size * buffer_count;
+      void* m = ::mmap(nullptr, bufs_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      bufs_ = m == MAP_FAILED ? nullptr : static_cast<char*>(m);
+      buf_size_ = bufs_ ? size : 0;
+    }
+    if (!brmem_) {
+      brmem_size_ = buffer_count * sizeof(io_uring_buf);
+      void* m = ::mmap(nullptr, brmem_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      brmem_ = m == MAP_FAILED ? nullptr : m;
+    }
+    if (!bufs_ || !brmem_ || !ring_.provide(brmem_, bufs_, buffer_count, static_cast<unsigned>(buf_size_), 0)) {
+      const int e = errno;
+      ring_.close();
+      errno = e;
+      return false;
+    }
+    batch_ns_ = o.kernel_rx_stamps ? std::chrono::duration_cast<std::chrono::nanoseconds>(o.io_uring_batch_wait).count() : 0;
+    ring_watch_.assign(ring_.event_fd());
+    return true;
+  }
+
+  template <class OnCqe>
+  net::awaitable<void> run_uring(OnCqe on_cqe, bool busy) {
+    bool again = false;  // the last round reaped something: look again (after a yield) before sleeping
+    while (!stopping_) {
+      if (busy || again) {  // every round lets Asio run its handlers first
+        auto ex = co_await net::this_coro::executor;
+        auto yield = net::post(ex, net::use_awaitable);
+        co_await std::move(yield);
+      } else {
+        auto wait_op = ring_watch_.async_wait(net::posix::stream_descriptor::wait_read, use_tuple);
+        auto waited = co_await std::move(wait_op);
+        (void)waited;
+        if (!stopping_) ring_.clear_event();
+      }
+      if (stopping_) break;
+      if (busy && !again && ring_.deferred() && !ring_.work_pending() && ring_.ready() == 0 && ring_.queued() == 0)
+        continue;  // the flag tells when the kernel has work: no system call until then
+      // after a wake-up, gather a batch (up to batch_ns_); else only what is there
+      const bool gather = !busy && !again && batch_ns_ > 0;
+      ring_.wait(gather ? 64 : 0, gather ? batch_ns_ : 0);
+      // One enter runs a bounded amount of the kernel's pending work, and what it leaves is not
+      // always signalled again: enter once more without waiting until nothing more comes.
+      unsigned total = 0;
+      for (;;) {
+        recycled_ = false;
+        const unsigned got = ring_.reap([&](const io_uring_cqe& q) { on_cqe(q); });
+        if (recycled_) ring_.publish();
+        total += got;
+        if (got == 0 || stopping_) break;
+        ring_.wait(0, 0);
+        if (ring_.ready() == 0) break;
+      }
+      again = total > 0 || ring_.queued() > 0;
+    }
+  }
+
+  uring::ring ring_;
+  msghdr msg_{};
+  char* bufs_ = nullptr;
+  std::size_t bufs_size_ = 0, buf_size_ = 0, brmem_size_ = 0;
+  void* brmem_ = nullptr;
+  std::int64_t batch_ns_ = 0;
+  bool recycled_ = false;
+#endif
   int epfd_;
-  net::posix::stream_descriptor watch_;
+  net::posix::stream_descriptor watch_, ring_watch_;
   std::array<epoll_event, 512> events_{};
   bool stopping_ = false;
+  mode mode_ = mode::undecided;
 };
 #endif
 
@@ -363,7 +620,7 @@ void close_connection(run_state<Stream>* st, connection<Stream>* c) {
   boost::system::error_code ignored;
   if (c->fd >= 0) {
 #if defined(__linux__)
-    st->poller.remove(c->fd);
+    st->poller.detach(c->fd, c);
 #endif
     ::close(c->fd);
     c->fd = -1;
@@ -529,6 +786,8 @@ inline std::string expiry_message(error_kind e) {
 // ---------------------------------------------------------------------------------------------
 
 #if defined(__linux__)
+inline std::optional<time_point> kernel_stamp(const msghdr& msg, const timespec& rt, time_point user) noexcept;
+
 // One recvmsg; the stamp is the kernel's receive time of the data (its last segment) converted
 // to steady_clock, else the moment the read returned. The realtime clock is read before the
 // steady one, so a preemption between the two makes the converted stamp late, never early.
@@ -549,7 +808,15 @@ inline ssize_t recv_stamped(int fd, char* buf, std::size_t size, bool want_kerne
   user = now();  // first thing after the read
   kernel.reset();
   if (r <= 0 || !want_kernel) return r;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+  kernel = kernel_stamp(msg, rt, user);
+  return r;
+}
+
+// The SCM_TIMESTAMPNS in msg's control area on the steady clock: `user` less the data's age at
+// `rt` (the realtime clock, read before `user`).
+inline std::optional<time_point> kernel_stamp(const msghdr& msg, const timespec& rt, time_point user) noexcept {
+  std::optional<time_point> kernel;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
     timespec rx{};
     std::memcpy(&rx, CMSG_DATA(c), sizeof rx);
@@ -557,7 +824,23 @@ inline ssize_t recv_stamped(int fd, char* buf, std::size_t size, bool want_kerne
         (static_cast<std::int64_t>(rt.tv_sec) - rx.tv_sec) * 1'000'000'000 + (rt.tv_nsec - rx.tv_nsec);
     if (age_ns >= 0 && age_ns < std::int64_t{10'000'000'000}) kernel = user - std::chrono::nanoseconds(age_ns);
   }
-  return r;
+  return kernel;
+}
+
+// Feed what a read returned, stamped with the kernel's receive time where there is one.
+template <class Stream>
+void feed_stamped(run_state<Stream>* st, connection<Stream>* c, const char* data, std::size_t n, time_point user,
+                  std::optional<time_point> kernel) {
+  time_point stamp = user;
+  std::uint16_t delay_us = 0;
+  if (kernel && *kernel <= user) {
+    const time_point floor = c->rec->sent;  // no byte of the response arrives before the request left
+    stamp = std::max(*kernel, floor);
+    const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(user - stamp).count();
+    delay_us = static_cast<std::uint16_t>(std::min<std::int64_t>(waited, 65535));
+    c->rec->rx_stamped = true;
+  }
+  feed(st, *c, data, n, stamp, delay_us);
 }
 
 template <class Stream>
@@ -592,7 +875,7 @@ void on_socket_event(run_state<Stream>* st, connection<Stream>* c, std::uint32_t
     }
     if (c->out_sent == c->out.size()) {
       c->writing = false;
-      st->poller.modify(c->fd, c, EPOLLIN | EPOLLRDHUP);
+      st->poller.write_done(c->fd, c);
       c->signal.cancel();
     }
   }
@@ -612,22 +895,98 @@ void on_socket_event(run_state<Stream>* st, connection<Stream>* c, std::uint32_t
     response_eof(*c);
     return;
   }
-  time_point stamp = user;
-  std::uint16_t delay_us = 0;
-  if (kernel && *kernel <= user) {
-    const time_point floor = c->rec->sent;  // no byte of the response arrives before the request left
-    stamp = std::max(*kernel, floor);
-    const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(user - stamp).count();
-    delay_us = static_cast<std::uint16_t>(std::min<std::int64_t>(waited, 65535));
-    c->rec->rx_stamped = true;
-  }
-  feed(st, *c, st->rbuf.data(), static_cast<std::size_t>(r), stamp, delay_us);
+  feed_stamped(st, c, st->rbuf.data(), static_cast<std::size_t>(r), user, kernel);
 }
 
 template <class Stream>
 void dispatch_event(run_state<Stream>* st, void* p, std::uint32_t events) {
   on_socket_event(st, static_cast<connection<Stream>*>(p), events);
 }
+
+#if defined(INFERLENS_LOADGEN_URING)
+// A write the socket did not take at once: the ring sent n more bytes (or failed).
+template <class Stream>
+void on_send_completion(run_state<Stream>* st, connection<Stream>* c, int res) {
+  if (!c->writing || !c->busy) return;
+  if (res < 0) {
+    c->writing = false;
+    reactor_fail(st, c, error_kind::write, "write: " + errno_text(-res));
+    return;
+  }
+  c->out_sent += static_cast<std::size_t>(res);
+  if (c->out_sent < c->out.size()) {
+    st->poller.want_write(c->fd, c, c->out.data() + c->out_sent, c->out.size() - c->out_sent);
+    return;
+  }
+  c->writing = false;
+  c->signal.cancel();
+}
+
+// One io_uring completion: a multishot recvmsg's bytes (with their kernel receive stamp), its end,
+// or a send's. The same outcomes as on_socket_event's; a buffer goes back to the ring at once.
+template <class Stream>
+void on_completion(run_state<Stream>* st, const io_uring_cqe& q) {
+  bool send = false, stale = false;
+  auto* c = static_cast<connection<Stream>*>(reactor::connection_of(q, send, stale));
+  if (!c || stale || c->fd < 0) {
+    st->poller.recycle(q);
+    return;
+  }
+  if (send) {
+    on_send_completion(st, c, q.res);
+    return;
+  }
+  const bool more = (q.flags & IORING_CQE_F_MORE) != 0;
+  if (q.res < 0) {
+    st->poller.recycle(q);
+    if (q.res == -ENOBUFS || q.res == -EINTR || q.res == -EAGAIN) {  // buffers ran out: data waits in the socket
+      if (!more) st->poller.rearm(c->fd, c);
+      return;
+    }
+    if (!c->busy) {
+      ++st->found_closed;
+      close_connection(st, c);
+      return;
+    }
+    if (c->done) return;
+    const int e = -q.res;
+    if (!c->header_done) reactor_fail(st, c, error_kind::connection_reset, (c->any_bytes ? "read: " : "connection reset before any response: ") + errno_text(e));
+    else reactor_fail(st, c, error_kind::connection_reset, "read: " + errno_text(e));
+    return;
+  }
+  timespec rt{};
+  const bool want = st->opt.kernel_rx_stamps;
+  if (want) ::clock_gettime(CLOCK_REALTIME, &rt);
+  const time_point user = now();  // first thing after the completion is seen
+  const reactor::received r = st->poller.buffer_of(q);
+  if (!c->busy) {  // an idle connection's end, or bytes nobody asked for: the server closed it
+    st->poller.recycle(q);
+    ++st->found_closed;
+    close_connection(st, c);
+    return;
+  }
+  if (r.size == 0) {
+    st->poller.recycle(q);
+    if (!c->done) response_eof(*c);  // (after the response: still_open() finds it before reuse, as with epoll)
+    return;  // the stream ended: no re-arm
+  }
+  if (c->done) {  // bytes after the response (epoll would find them before reuse)
+    if (c->reusable) ++st->found_closed;
+    c->reusable = false;
+  } else {
+    std::optional<time_point> kernel;
+    if (want && r.control_size > 0) {
+      msghdr m{};
+      m.msg_control = const_cast<char*>(r.control);
+      m.msg_controllen = r.control_size;
+      kernel = kernel_stamp(m, rt, user);
+    }
+    feed_stamped(st, c, r.data, r.size, user, kernel);
+  }
+  st->poller.recycle(q);
+  if (!more && c->fd >= 0) st->poller.rearm(c->fd, c);
+}
+#endif
 #endif
 
 // ---------------------------------------------------------------------------------------------
@@ -741,7 +1100,7 @@ net::awaitable<error_kind> open_connection(run_state<Stream>* st, connection<Str
     ::fcntl(c->fd, F_SETFL, ::fcntl(c->fd, F_GETFL) | O_NONBLOCK);
     if (st->opt.kernel_rx_stamps) enable_rx_stamps(c->fd);
     c->stream.reset();
-    if (!st->poller.add(c->fd, c, EPOLLIN | EPOLLRDHUP)) {
+    if (!st->poller.attach(c->fd, c)) {
       *message = "epoll: " + errno_text(errno);
       ::close(c->fd);
       c->fd = -1;
@@ -792,7 +1151,7 @@ net::awaitable<void> exchange(run_state<Stream>* st, connection<Stream>* c, cons
       head += *body;  // the rest goes from c->out
       c->out_sent = sent;
       c->writing = true;
-      st->poller.modify(c->fd, c, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+      st->poller.want_write(c->fd, c, c->out.data() + sent, c->out.size() - sent);
     }
     if (st->opt.delayed_ack) set_delayed_ack(c->fd);
     while (!c->done) {
@@ -801,7 +1160,8 @@ net::awaitable<void> exchange(run_state<Stream>* st, connection<Stream>* c, cons
     }
     if (c->writing) {  // failed mid-write
       c->writing = false;
-      if (c->fd >= 0) st->poller.modify(c->fd, c, EPOLLIN | EPOLLRDHUP);
+      if (st->poller.uring()) c->reusable = false;  // a send may still be in the ring: not with the next request
+      else if (c->fd >= 0) st->poller.write_done(c->fd, c);
     }
 #endif
   } else {
@@ -1103,7 +1463,12 @@ void run_phase_on(run_state<Stream>* st, const phase_share* share, time_point t0
   st->phase_done = false;
   st->ioc.restart();
 #if defined(__linux__)
-  st->poller.arm();
+  if constexpr (use_reactor<Stream>) {
+    st->poller.arm(st->opt);
+    if (st->poller.uring())  // this phase's ring: the connections kept open from the last one
+      for (auto& c : st->connections)
+        if (c->open && c->fd >= 0) st->poller.attach(c->fd, c.get());
+  }
 #endif
   net::co_spawn(st->ioc, run_phase(st, share, t0, max_duration), &rethrow_on_error<Stream>);
   net::co_spawn(st->ioc, watchdog(st, watchdog_tick(st->opt.timeout)), &rethrow_on_error<Stream>);
@@ -1111,7 +1476,12 @@ void run_phase_on(run_state<Stream>* st, const phase_share* share, time_point t0
 #if defined(__linux__)
   if constexpr (use_reactor<Stream>) {
     auto on_event = [st](void* p, std::uint32_t events) { dispatch_event(st, p, events); };
-    net::co_spawn(st->ioc, st->poller.run(on_event, st->opt.busy_poll), &rethrow_on_error<Stream>);
+#if defined(INFERLENS_LOADGEN_URING)
+    auto on_cqe = [st](const io_uring_cqe& q) { on_completion(st, q); };
+#else
+    auto on_cqe = [](const auto&) {};
+#endif
+    net::co_spawn(st->ioc, st->poller.run(on_event, on_cqe, st->opt.busy_poll), &rethrow_on_error<Stream>);
   }
 #endif
   if (st->opt.busy_poll) {
@@ -1119,6 +1489,9 @@ void run_phase_on(run_state<Stream>* st, const phase_share* share, time_point t0
   } else {
     st->ioc.run();
   }
+#if defined(__linux__)
+  st->poller.close_ring();  // on the thread that made it
+#endif
 }
 
 // Run a phase on every thread at once; request i goes to thread i % N. Returns how many requests
@@ -1292,6 +1665,9 @@ run_result run_with(const client_options& o, const run_plan& plan, const run_hoo
     p.elapsed_s = seconds(t0, end);
     hooks.on_progress(p);
   }
+#if defined(__linux__)
+  if constexpr (use_reactor<Stream>) out.io_uring = states[0]->poller.uring();
+#endif
   for (auto* st : states) {
     out.connections += st->opened;
     out.retried += st->retried;
