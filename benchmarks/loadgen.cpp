@@ -215,6 +215,23 @@ struct stream_counter {
   }
 };
 
+// One loopback connection with its request sent, set up as the client sets up its own.
+int open_stream(std::uint16_t port, const lg::prompt& prompt) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
+  const int one = 1, zero = 0;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (g_kernel_stamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  const std::string req = request_text(prompt);
+  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) std::abort();
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  return fd;
+}
+
 // The floor: one thread, level-triggered epoll, one recvmsg per ready socket into one buffer
 // (with SO_TIMESTAMPNS, as the client), nothing parsed. What any client pays for the reads.
 drain_stats bare_reader(std::uint16_t port, const lg::run_plan& p) {
@@ -222,19 +239,8 @@ drain_stats bare_reader(std::uint16_t port, const lg::run_plan& p) {
   const int ep = epoll_create1(0);
   std::vector<int> fds;
   std::vector<stream_counter> counters(p.prompts.size());
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   for (std::size_t i = 0; i < p.prompts.size(); ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
-    const int one = 1, zero = 0;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (g_kernel_stamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
-    const std::string req = request_text(p.prompts[i]);
-    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) std::abort();
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+    const int fd = open_stream(port, p.prompts[i]);
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
@@ -300,19 +306,8 @@ drain_stats bare_uring(std::uint16_t port, const lg::run_plan& p, unsigned windo
   tmpl.msg_controllen = CMSG_SPACE(sizeof(timespec));
   std::vector<int> fds;
   std::vector<stream_counter> counters(p.prompts.size());
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   for (std::size_t i = 0; i < p.prompts.size(); ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) std::abort();
-    const int one = 1, zero = 0;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (g_kernel_stamps) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
-    const std::string req = request_text(p.prompts[i]);
-    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) std::abort();
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+    const int fd = open_stream(port, p.prompts[i]);
     ur::prep_recvmsg_multishot(ring.sqe(), fd, &tmpl, 0, i);
     fds.push_back(fd);
   }
