@@ -93,7 +93,7 @@ struct column_allocator {
     const auto begin = reinterpret_cast<std::uintptr_t>(p);
     const std::uintptr_t aligned = (begin + page - 1) & ~(page - 1);
     if (aligned > begin) ::munmap(p, aligned - begin);
-    if (begin + page > aligned) ::munmap(reinterpret_cast<void*>(aligned + size), begin + page - aligned);
+    ::munmap(reinterpret_cast<void*>(aligned + size), begin + page - aligned);  // the tail: never empty
 #ifdef MADV_HUGEPAGE
     ::madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
 #endif
@@ -251,14 +251,14 @@ inline void append_storage(table_storage& dst, table_storage&& src) {
     column_store s = std::move(src.columns[i]);
     const double absent = false_when_absent[i] ? 0.0 : missing;
     if (!s.numbers.empty() || !d.numbers.empty()) {
-      if (d.numbers.empty()) fill_column(d.numbers, before, absent, before + added);
       d.numbers.reserve(before + added);
+      if (d.numbers.empty()) d.numbers.assign(before, absent);
       if (s.numbers.empty()) d.numbers.insert(d.numbers.end(), added, absent);
       else d.numbers.insert(d.numbers.end(), s.numbers.begin(), s.numbers.end());
     }
     if (!s.codes.empty() || !d.codes.empty()) {
-      if (d.codes.empty()) fill_column(d.codes, before, std::uint32_t{0}, before + added);
       d.codes.reserve(before + added);
+      if (d.codes.empty()) d.codes.assign(before, 0);
       if (s.codes.empty()) {
         d.codes.insert(d.codes.end(), added, 0);
       } else {

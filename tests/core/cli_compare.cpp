@@ -270,7 +270,6 @@ TEST_CASE("cli trend: values by run and image, the change between versions") {
   CHECK(run_cli("trend " + dir.path.string() + " --at x").status == 2);
 }
 
-
 TEST_CASE("cli compare --html and report --limits write self-contained pages") {
   temp_dir dir;
   const auto base = dir.write("run_100_agg_bmk.json", rows("img:1"));

@@ -909,7 +909,7 @@ TEST_CASE("io: a CSV larger than one read block loads as its whole text parses")
 }
 
 TEST_CASE("io: a CSV record longer than the read buffer loads whole") {
-  // the reader holds two 4 MiB blocks; a 9 MiB quoted field makes it grow twice
+  // the reader holds two 4 MiB blocks; a 9 MiB quoted field makes it grow
   const std::string image(std::size_t{9} << 20, 'i');
   const std::string text = "model,tput_per_gpu,image\nm,1,x\nm,2,\"" + image + "\"\nm,3,y\n";
   temp_dir dir;

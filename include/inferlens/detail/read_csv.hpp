@@ -337,41 +337,27 @@ struct csv_parser {
 /// Feeds a parser the bytes [begin, end) of a file, block by block; the parser sees them as
 /// the file's own offsets.
 inline void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
-  // One buffer for the whole range, allocated once (huge pages, no zero fill): the unparsed tail
-  // of a block moves to its front before the next block is read; a record longer than the buffer
-  // doubles it.
-  struct buffer {
-    column_allocator<char> a;
-    std::size_t size;
-    char* data;
-    explicit buffer(std::size_t n) : size(n), data(a.allocate(n)) {}
-    buffer(const buffer&) = delete;
-    buffer& operator=(const buffer&) = delete;
-    ~buffer() { a.deallocate(data, size); }
-  };
+  // One buffer for the whole range, allocated once (huge pages): the unparsed tail of a block
+  // moves to its front before the next block is read; a record longer than the buffer grows it.
   constexpr std::size_t block = std::size_t{4} << 20;
-  auto b = std::make_unique<buffer>(2 * block);
+  column_vector<char> buffer(2 * block);
   std::size_t held = 0;  // bytes in the buffer not yet consumed
   std::uint64_t base = begin, next = begin;
   for (;;) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(block, end - next));
-    if (held + want > b->size) {
-      auto bigger = std::make_unique<buffer>(std::max(2 * b->size, held + want));
-      std::memcpy(bigger->data, b->data, held);
-      b = std::move(bigger);
-    }
+    if (held + want > buffer.size()) buffer.resize(std::max(2 * buffer.size(), held + want));
     std::size_t got = 0;
     while (got < want) {
-      const ssize_t n = ::pread(fd, b->data + held + got, want - got, static_cast<off_t>(next + got));
+      const ssize_t n = ::pread(fd, buffer.data() + held + got, want - got, static_cast<off_t>(next + got));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw input_error(input_location{std::string(name), {}, next + got, {}}, std::string("read error: ") + std::strerror(errno));
       got += static_cast<std::size_t>(n);
     }
     held += got;
     next += got;
-    if (p.feed(std::string_view(b->data, held), static_cast<std::size_t>(base), next >= end)) return;
+    if (p.feed(std::string_view(buffer.data(), held), static_cast<std::size_t>(base), next >= end)) return;
     const std::size_t used = p.in.consumed();
-    std::memmove(b->data, b->data + used, held - used);
+    std::memmove(buffer.data(), buffer.data() + used, held - used);
     held -= used;
     base += used;
   }
