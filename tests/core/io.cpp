@@ -2275,6 +2275,16 @@ TEST_CASE("io: the model of a CSV row as of a JSON row: canonical from model_raw
   // row 2's "gpt-oss-120b").
   for (std::size_t i = 0; i < 3; ++i) CHECK_MESSAGE(c.point(i).model == j.point(i).model, "row ", i + 1);
   CHECK(parse("checkpoint,tput_per_gpu\nopenai/gpt-oss-120b,1\n", "k.csv").point(0).model == "gpt-oss-120b");
+  // A model prefix alone names no model, in either reader; and what was read writes and reads
+  // back the same (regression, found by fuzz_results: the JSON reader made "DeepSeek-R1" of the
+  // prefix with an empty model_raw, which came back from its own JSON as the model_raw).
+  load_options ours;  // (a JSON row with a model prefix is InferenceMAX's, which needs hw and a model)
+  ours.format = file_format::inferlens_json;
+  const result_table pj = parse(R"([{"model_prefix": "dsr1", "tput_per_gpu": 1}])", "p.json", ours);
+  const result_table pc = parse("model_prefix,tput_per_gpu\ndsr1,1\n", "p.csv");
+  CHECK(pj.point(0).model.empty());
+  CHECK(pc.point(0).model.empty());
+  CHECK(parse(to_text(pj, file_format::inferlens_json), "p.json", ours).point(0).model_raw.empty());
 }
 
 // --- the shared real data (optional) -----------------------------------------------------------

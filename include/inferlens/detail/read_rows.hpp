@@ -177,11 +177,11 @@ inline void row_sink::add(point_builder& b, file_format f, std::string_view name
       if (!b.has(c)) b.set_from_text(c, value, name_of(c));
   check_consistency([&](column_id c) { return number(p, c); }, [&](std::string_view field, const std::string& m) { b.fail(field, m); });
   // The model: `model` is canonical, `model_raw` as written (InferenceMAX's `model` is the
-  // checkpoint). Either way the canonical name goes through the shipped identities.
+  // checkpoint). Either way the canonical name goes through the shipped identities; a row that
+  // names no model gets none (a model prefix alone does not name one, as in the CSV reader).
   const bool raw_model = f == file_format::inferencemax_agg && !b.has(cols::model_raw);
   if (p.model_raw.empty()) p.model_raw = p.model;
-  if (raw_model || !b.has(cols::model)) p.model = canonical_model(p.model_raw, p.model_prefix);
-  else p.model = canonical_model(p.model, p.model_prefix);
+  if (!p.model_raw.empty()) p.model = canonical_model(raw_model || !b.has(cols::model) ? p.model_raw : p.model, p.model_prefix);
   if (f == file_format::inferencemax_agg && p.run.empty()) p.run = run_from_name(name);
   if (p.source.empty()) p.source = std::string(name);
   if (!p.source_row && b.row) p.source_row = static_cast<std::int64_t>(*b.row);
