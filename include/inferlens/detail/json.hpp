@@ -8,11 +8,13 @@
 // valid UTF-8 so that every output can be written; and the analytics core compiles without it.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -56,11 +58,17 @@ inline std::string_view kind_name(json_value::kind k) noexcept {
   return "a value";
 }
 
+/// Whether the raw bytes of strings must be valid UTF-8: the result readers check them (what they
+/// read must be writable); a stream's chunks are read as sent (the load generator flags bad bytes
+/// where it stores them, and still counts the token).
+enum class utf8_policy : unsigned char { checked, unchecked };
+
 class json_scanner {
  public:
   static constexpr int max_depth = 256;  // deeper nesting is refused, never a stack overflow
 
-  explicit json_scanner(std::string_view text, std::size_t pos = 0) noexcept : text_(text), pos_(pos) {}
+  explicit json_scanner(std::string_view text, std::size_t pos = 0, utf8_policy utf8 = utf8_policy::checked) noexcept
+      : text_(text), pos_(pos), utf8_(utf8) {}
 
   std::size_t pos() const noexcept { return pos_; }
   std::string_view text() const noexcept { return text_; }
@@ -91,6 +99,7 @@ class json_scanner {
     std::size_t run = pos_;
     bool copied = false;
     for (;;) {
+      pos_ = plain_run_end(pos_);
       if (pos_ >= text_.size()) fail_at(open, "unterminated string (the closing quote is missing)");
       const auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
@@ -109,7 +118,7 @@ class json_scanner {
         run = pos_;
         continue;
       }
-      if (c >= 0x80) {
+      if (c >= 0x80 && utf8_ == utf8_policy::checked) {
         const std::size_t n = utf8_sequence(text_, pos_);
         if (n == 0) fail("invalid UTF-8 inside a string");
         pos_ += n;
@@ -117,6 +126,33 @@ class json_scanner {
       }
       ++pos_;
     }
+  }
+
+  /// A string's contents as written, escapes left undecoded: a view into the text, never a copy.
+  std::string_view raw_string() {
+    if (peek() != '"') fail("expected a string, got " + here());
+    const std::size_t open = pos_++, begin = pos_;
+    for (;;) {
+      pos_ = plain_run_end(pos_);
+      if (pos_ >= text_.size()) fail_at(open, "unterminated string (the closing quote is missing)");
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') return text_.substr(begin, pos_++ - begin);
+      if (c < 0x20) fail("a control character inside a string (escape it)");
+      if (c >= 0x80 && utf8_ == utf8_policy::checked) {
+        const std::size_t n = utf8_sequence(text_, pos_);
+        if (n == 0) fail("invalid UTF-8 inside a string");
+        pos_ += n;
+        continue;
+      }
+      pos_ += c == '\\' ? 2 : 1;
+    }
+  }
+
+  /// Skips one value and returns its text as written.
+  std::string_view raw_value() {
+    const std::size_t begin = (peek(), pos_);
+    skip_value();
+    return text_.substr(begin, pos_ - begin);
   }
 
   /// Reads any value. Objects and arrays are skipped and reported by kind only.
@@ -148,17 +184,21 @@ class json_scanner {
       ++pos_;
       if (consume('}')) return;
       do {
-        string(skip_scratch_);
+        skip_string();
         expect(':', "after an object key");
         skip_value(depth + 1);
       } while (consume(','));
       expect('}', "or ',' after an object member");
+    } else if (c == '"') {
+      skip_string();
     } else if (c == '[') {
       ++pos_;
       if (consume(']')) return;
       do skip_value(depth + 1);
       while (consume(','));
       expect(']', "or ',' after an array element");
+    } else if (c == '-' ? text_.substr(pos_, 9) != "-Infinity" : is_digit(c)) {
+      number_syntax();  // only checked: a skipped number is never converted
     } else {
       value(skip_scratch_, depth);
     }
@@ -180,6 +220,35 @@ class json_scanner {
 
  private:
   static bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+  // Strings as sent are only delimited; checked ones are decoded too (their escapes checked).
+  void skip_string() {
+    if (utf8_ == utf8_policy::unchecked) raw_string();
+    else string(skip_scratch_);
+  }
+
+  // The first byte from `pos` on that a string cannot simply hold: a quote, a backslash, a control
+  // character or, when UTF-8 is checked, a non-ASCII byte; the text's end if none. Eight bytes at
+  // a time (the lowest flagged byte is always a true hit: borrows only run upwards).
+  std::size_t plain_run_end(std::size_t pos) const noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const bool stop_high = utf8_ == utf8_policy::checked;
+    if constexpr (std::endian::native == std::endian::little) {
+      for (; pos + 8 <= text_.size(); pos += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, text_.data() + pos, 8);
+        const std::uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        std::uint64_t hit = (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((x - ones * 0x20) & ~x)) & highs;
+        if (stop_high) hit |= x & highs;
+        if (hit) return pos + static_cast<std::size_t>(std::countr_zero(hit)) / 8;
+      }
+    }
+    for (; pos < text_.size(); ++pos) {
+      const auto c = static_cast<unsigned char>(text_[pos]);
+      if (c == '"' || c == '\\' || c < 0x20 || (stop_high && c >= 0x80)) break;
+    }
+    return pos;
+  }
   static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
   void word(std::string_view w) {
@@ -201,6 +270,14 @@ class json_scanner {
       v.text = text_.substr(begin, pos_ - begin);
       return v;
     }
+    const bool integral = number_syntax();
+    v.text = text_.substr(begin, pos_ - begin);
+    return convert_number(v, integral);
+  }
+
+  // Moves past a number's spelling, checked; true when it has neither a fraction nor an exponent.
+  bool number_syntax() {
+    const std::size_t begin = pos_;
     bool integral = true;
     if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '0') {
@@ -223,7 +300,10 @@ class json_scanner {
       if (pos_ >= text_.size() || !is_digit(text_[pos_])) fail("expected a digit in the exponent");
       while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
     }
-    v.text = text_.substr(begin, pos_ - begin);
+    return integral;
+  }
+
+  static json_value convert_number(json_value v, bool integral) {
     const char* first = v.text.data();
     const char* last = first + v.text.size();
     if (integral) {
@@ -302,21 +382,47 @@ class json_scanner {
 
   std::string_view text_;
   std::size_t pos_;
+  utf8_policy utf8_;
   std::string skip_scratch_;
 };
 
-/// Calls f(key) for each key of the object at the scanner, skipping the values.
+/// Calls f(key) for each member of the object at the scanner, with the scanner at the member's
+/// value: f reads or skips it.
 template <class F>
-void for_each_key(json_scanner& in, F&& f) {
+void for_each_member(json_scanner& in, F&& f) {
   std::string scratch;
   in.expect('{', "");
   if (in.consume('}')) return;
   do {
-    f(in.string(scratch));
+    const std::string_view key = in.string(scratch);
     in.expect(':', "after an object key");
-    in.skip_value();
+    f(key);
   } while (in.consume(','));
   in.expect('}', "or ',' after an object member");
+}
+
+/// Calls f(key) for each key of the object at the scanner, skipping the values.
+template <class F>
+void for_each_key(json_scanner& in, F&& f) {
+  for_each_member(in, [&](std::string_view key) {
+    f(key);
+    in.skip_value();
+  });
+}
+
+/// Calls f() for each element of the array at the scanner, which reads or skips it; returns the
+/// number of elements.
+template <class F>
+std::size_t for_each_element(json_scanner& in, F&& f) {
+  in.expect('[', "");
+  if (in.consume(']')) return 0;
+  std::size_t n = 0;
+  do {
+    f();
+    ++n;
+  } while (in.consume(','));
+  in.expect(']', "or ',' after an array element");
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

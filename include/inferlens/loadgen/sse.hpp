@@ -7,7 +7,6 @@
 // stripped fragment corrupts data split mid-field, vLLM #51172).
 #pragma once
 
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "inferlens/detail/json.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
@@ -174,189 +174,6 @@ struct chunk_info {
 
 namespace detail {
 
-// A tiny forward-only JSON reader: enough to find a handful of keys and skip everything else.
-class json_scanner {
- public:
-  explicit json_scanner(std::string_view s) noexcept : s_(s) {}
-
-  bool ok() const noexcept { return ok_; }
-  /// Skips one value and returns its text as written.
-  std::string_view raw_value() {
-    ws();
-    const std::size_t start = p_;
-    skip();
-    return ok_ ? s_.substr(start, p_ - start) : std::string_view{};
-  }
-  bool at_end() noexcept {
-    ws();
-    return p_ == s_.size();
-  }
-  void fail() noexcept { ok_ = false; }
-
-  void ws() noexcept {
-    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\n' || s_[p_] == '\r')) ++p_;
-  }
-  bool peek(char c) noexcept {
-    ws();
-    return p_ < s_.size() && s_[p_] == c;
-  }
-  bool eat(char c) noexcept {
-    if (!peek(c)) return false;
-    ++p_;
-    return true;
-  }
-  bool expect(char c) noexcept {
-    if (eat(c)) return true;
-    ok_ = false;
-    return false;
-  }
-
-  // A string's raw contents (between the quotes, escapes left as written).
-  std::string_view string() noexcept {
-    if (!expect('"')) return {};
-    const std::size_t start = p_;
-    // the common case, no escape before the closing quote: two memchr calls
-    if (const void* q = std::memchr(s_.data() + p_, '"', s_.size() - p_)) {
-      const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(q) - s_.data());
-      if (!std::memchr(s_.data() + p_, '\\', end - p_)) {
-        p_ = end + 1;
-        return s_.substr(start, end - start);
-      }
-    }
-    while (p_ < s_.size()) {
-      const char c = s_[p_];
-      if (c == '"') return s_.substr(start, p_++ - start);
-      if (c == '\\') ++p_;
-      else if (static_cast<unsigned char>(c) < 0x20) break;
-      ++p_;
-    }
-    ok_ = false;
-    return {};
-  }
-
-  bool null() noexcept {
-    ws();
-    if (s_.substr(p_, 4) == "null") {
-      p_ += 4;
-      return true;
-    }
-    return false;
-  }
-
-  std::optional<std::int64_t> integer() noexcept {
-    ws();
-    std::size_t q = p_;
-    bool neg = false;
-    if (q < s_.size() && s_[q] == '-') {
-      neg = true;
-      ++q;
-    }
-    if (q >= s_.size() || s_[q] < '0' || s_[q] > '9') {
-      skip();
-      return std::nullopt;
-    }
-    std::int64_t v = 0;
-    while (q < s_.size() && s_[q] >= '0' && s_[q] <= '9') {
-      if (v > (INT64_MAX - 9) / 10) {  // beyond 64 bits: valid JSON, but no count
-        skip();
-        return std::nullopt;
-      }
-      v = v * 10 + (s_[q++] - '0');
-    }
-    if (q < s_.size() && (s_[q] == '.' || s_[q] == 'e' || s_[q] == 'E')) {  // 12.0 and the like
-      skip();
-      return std::nullopt;
-    }
-    p_ = q;
-    return neg ? -v : v;
-  }
-
-  // Object members: call `on_member(key)` with the scanner positioned on the value; the callback
-  // must consume the value (or call skip()).
-  template <class F>
-  void object(F&& on_member) {
-    if (!expect('{')) return;
-    if (eat('}')) return;
-    do {
-      const std::string_view key = string();
-      if (!ok_ || !expect(':')) return;
-      on_member(key);
-      if (!ok_) return;
-    } while (eat(','));
-    expect('}');
-  }
-
-  // Array elements: `on_element()` consumes one value. Returns the element count.
-  template <class F>
-  std::size_t array(F&& on_element) {
-    if (!expect('[')) return 0;
-    if (eat(']')) return 0;
-    std::size_t n = 0;
-    do {
-      on_element();
-      ++n;
-      if (!ok_) return n;
-    } while (eat(','));
-    expect(']');
-    return n;
-  }
-
-  // Skip any value.
-  void skip(int depth = 0) {
-    ws();
-    if (p_ >= s_.size() || depth > 256) {
-      ok_ = false;
-      return;
-    }
-    const char c = s_[p_];
-    if (c == '"') {
-      string();
-    } else if (c == '{') {
-      object([&](std::string_view) { skip(depth + 1); });
-    } else if (c == '[') {
-      array([&] { skip(depth + 1); });
-    } else {
-      const std::size_t start = p_;
-      const auto token_char = [](char ch) noexcept {
-        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '+' ||
-               ch == '.';
-      };
-      while (p_ < s_.size() && token_char(s_[p_])) ++p_;
-      const std::string_view tok = s_.substr(start, p_ - start);
-      if (tok.empty()) ok_ = false;
-      else if (std::isalpha(static_cast<unsigned char>(tok[0])) && tok != "true" && tok != "false" && tok != "null")
-        ok_ = false;
-    }
-  }
-
-  // True when the value is a non-empty string or a non-empty array/object; consumes it.
-  bool non_empty_value() {
-    ws();
-    if (p_ >= s_.size()) {
-      ok_ = false;
-      return false;
-    }
-    const char c = s_[p_];
-    if (c == '"') return !string().empty();
-    if (c == '[') return array([&] { skip(1); }) > 0;
-    if (c == '{') {
-      std::size_t members = 0;
-      object([&](std::string_view) {
-        ++members;
-        skip(1);
-      });
-      return members > 0;
-    }
-    skip();
-    return false;  // null, numbers, booleans carry no content
-  }
-
- private:
-  std::string_view s_;
-  std::size_t p_ = 0;
-  bool ok_ = true;
-};
-
 inline std::string_view trim_ascii(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
     s.remove_prefix(1);
@@ -372,123 +189,100 @@ inline std::string_view trim_ascii(std::string_view s) noexcept {
 /// `reasoning_content`, `reasoning` or `tool_calls` — never the role prelude, an empty finish
 /// chunk or the usage chunk.
 inline chunk_info scan_openai_chunk(std::string_view data) {
+  using ::inferlens::detail::for_each_element;
+  using ::inferlens::detail::for_each_key;
+  using ::inferlens::detail::for_each_member;
   chunk_info info;
   const std::string_view body = detail::trim_ascii(data);
   if (body == "[DONE]") {
     info.what = chunk_info::kind::done;
     return info;
   }
-  detail::json_scanner js(body);
-  auto read_usage = [&] {
-    if (js.null()) return;
-    if (!js.peek('{')) {
-      js.skip();
-      return;
+  ::inferlens::detail::json_scanner js(body, 0, ::inferlens::detail::utf8_policy::unchecked);
+  std::string scratch;
+  const auto at = [&](char c) { return js.peek() == c; };
+  const auto integer = [&](::inferlens::detail::json_scanner& in) -> std::optional<std::int64_t> {
+    const ::inferlens::detail::json_value v = in.value(scratch);  // 12.0 or beyond 64 bits: no count
+    if (v.type == ::inferlens::detail::json_value::kind::integer) return v.integer;
+    return std::nullopt;
+  };
+  const auto text = [&]() -> std::string_view {
+    if (at('"')) return js.raw_string();
+    js.skip_value();
+    return {};
+  };
+  // a non-empty string, array or object (null, numbers and booleans carry no content)
+  const auto non_empty = [&] {
+    if (at('"')) return !js.raw_string().empty();
+    if (at('[')) return for_each_element(js, [&] { js.skip_value(); }) > 0;
+    if (at('{')) {
+      std::size_t members = 0;
+      for_each_key(js, [&](std::string_view) { ++members; });
+      return members > 0;
     }
+    js.skip_value();
+    return false;
+  };
+  const auto read_usage = [&] {
     info.has_usage = true;
-    js.object([&](std::string_view k) {
-      if (k == "prompt_tokens") info.prompt_tokens = js.integer();
-      else if (k == "completion_tokens") info.completion_tokens = js.integer();
-      else js.skip();
+    for_each_member(js, [&](std::string_view k) {
+      if (k == "prompt_tokens") info.prompt_tokens = integer(js);
+      else if (k == "completion_tokens") info.completion_tokens = integer(js);
+      else js.skip_value();
     });
   };
-  auto read_timings = [&] {
-    if (!js.peek('{')) {
-      js.skip();
-      return;
-    }
+  const auto read_timings = [&] {
     info.timings = js.raw_value();
-    detail::json_scanner t(info.timings);
-    t.object([&](std::string_view k) {
-      if (k == "predicted_n") info.predicted_n = t.integer();
-      else t.skip();
+    ::inferlens::detail::json_scanner t(info.timings, 0, ::inferlens::detail::utf8_policy::unchecked);
+    for_each_member(t, [&](std::string_view k) {
+      if (k == "predicted_n") info.predicted_n = integer(t);
+      else t.skip_value();
     });
   };
-  auto read_delta = [&] {
-    if (!js.peek('{')) {
-      js.skip();
-      return;
-    }
-    js.object([&](std::string_view k) {
-      if (k == "content" || k == "reasoning_content" || k == "reasoning" || k == "tool_calls") {
-        if (js.non_empty_value()) info.has_content = true;
-      } else {
-        js.skip();
-      }
+  const auto read_delta = [&] {
+    for_each_member(js, [&](std::string_view k) {
+      if (k == "content" || k == "reasoning_content" || k == "reasoning" || k == "tool_calls") info.has_content |= non_empty();
+      else js.skip_value();
     });
   };
-  auto read_choice = [&] {
-    if (!js.peek('{')) {
-      js.skip();
-      return;
-    }
-    js.object([&](std::string_view k) {
+  const auto read_choice = [&] {
+    if (!at('{')) return js.skip_value();
+    for_each_member(js, [&](std::string_view k) {
       if (k == "text") {
-        if (js.non_empty_value()) info.has_content = true;
-      } else if (k == "delta" || k == "message") {
+        info.has_content |= non_empty();
+      } else if ((k == "delta" || k == "message") && at('{')) {
         read_delta();
-      } else if (k == "finish_reason") {
-        if (!js.null()) {
-          if (js.peek('"')) {
-            const std::string_view reason = js.string();
-            if (info.finish_reason.empty()) info.finish_reason = reason;
-          } else {
-            js.skip();
-          }
-          info.finished = true;
-        }
+      } else if (k == "finish_reason" && !at('n')) {
+        const std::string_view reason = text();
+        if (info.finish_reason.empty()) info.finish_reason = reason;
+        info.finished = true;
       } else {
-        js.skip();
+        js.skip_value();
       }
     });
   };
-  auto read_error = [&] {
+  const auto read_error = [&] {
     info.is_error = true;
-    if (js.peek('"')) {
-      info.error_message = js.string();
-    } else if (js.peek('{')) {
-      js.object([&](std::string_view k) {
-        if (k == "message" && js.peek('"')) info.error_message = js.string();
-        else js.skip();
-      });
-    } else {
-      js.skip();
-    }
+    if (!at('{')) return void(info.error_message = text());
+    for_each_member(js, [&](std::string_view k) {
+      if (k == "message") info.error_message = text();
+      else js.skip_value();
+    });
   };
   std::string_view top_message;
-  if (!js.peek('{')) {
-    info.what = chunk_info::kind::malformed;
-    return info;
-  }
-  js.object([&](std::string_view k) {
-    if (k == "choices") {
-      if (js.null()) return;
-      if (!js.peek('[')) {
-        js.skip();
-        return;
-      }
-      info.has_choices = js.array(read_choice) > 0;
-    } else if (k == "usage") {
-      read_usage();
-    } else if (k == "timings") {
-      read_timings();
-    } else if (k == "id") {
-      if (js.peek('"')) info.id = js.string();
-      else js.skip();
-    } else if (k == "error") {
-      if (js.null()) return;
-      read_error();
-    } else if (k == "object") {
-      if (!js.peek('"')) js.skip();
-      else if (js.string() == "error") info.is_error = true;
-    } else if (k == "message") {
-      if (js.peek('"')) top_message = js.string();
-      else js.skip();
-    } else {
-      js.skip();
-    }
-  });
-  if (!js.ok() || !js.at_end()) {
+  try {
+    for_each_member(js, [&](std::string_view k) {
+      if (k == "choices" && at('[')) info.has_choices = for_each_element(js, read_choice) > 0;
+      else if (k == "usage" && at('{')) read_usage();
+      else if (k == "timings" && at('{')) read_timings();
+      else if (k == "id") info.id = text();
+      else if (k == "error" && !at('n')) read_error();
+      else if (k == "object") info.is_error |= text() == "error";
+      else if (k == "message") top_message = text();
+      else js.skip_value();
+    });
+    if (!js.at_end()) js.fail("unexpected content after the chunk");
+  } catch (const ::inferlens::detail::json_syntax_error&) {
     info = chunk_info{};
     info.what = chunk_info::kind::malformed;
     return info;
