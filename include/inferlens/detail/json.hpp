@@ -150,7 +150,8 @@ class json_scanner {
 
   /// Skips one value and returns its text as written.
   std::string_view raw_value() {
-    const std::size_t begin = (peek(), pos_);
+    peek();  // past white space
+    const std::size_t begin = pos_;
     skip_value();
     return text_.substr(begin, pos_ - begin);
   }

@@ -189,21 +189,20 @@ inline std::string_view trim_ascii(std::string_view s) noexcept {
 /// `reasoning_content`, `reasoning` or `tool_calls` — never the role prelude, an empty finish
 /// chunk or the usage chunk.
 inline chunk_info scan_openai_chunk(std::string_view data) {
-  using ::inferlens::detail::for_each_element;
-  using ::inferlens::detail::for_each_key;
-  using ::inferlens::detail::for_each_member;
+  namespace json = ::inferlens::detail;  // the library's scanner, strings as sent
+  using json::for_each_element, json::for_each_key, json::for_each_member;
   chunk_info info;
   const std::string_view body = detail::trim_ascii(data);
   if (body == "[DONE]") {
     info.what = chunk_info::kind::done;
     return info;
   }
-  ::inferlens::detail::json_scanner js(body, 0, ::inferlens::detail::utf8_policy::unchecked);
+  json::json_scanner js(body, 0, json::utf8_policy::unchecked);
   std::string scratch;
   const auto at = [&](char c) { return js.peek() == c; };
-  const auto integer = [&](::inferlens::detail::json_scanner& in) -> std::optional<std::int64_t> {
-    const ::inferlens::detail::json_value v = in.value(scratch);  // 12.0 or beyond 64 bits: no count
-    if (v.type == ::inferlens::detail::json_value::kind::integer) return v.integer;
+  const auto integer = [&](json::json_scanner& in) -> std::optional<std::int64_t> {
+    const json::json_value v = in.value(scratch);  // 12.0 or beyond 64 bits: no count
+    if (v.type == json::json_value::kind::integer) return v.integer;
     return std::nullopt;
   };
   const auto text = [&]() -> std::string_view {
@@ -233,7 +232,7 @@ inline chunk_info scan_openai_chunk(std::string_view data) {
   };
   const auto read_timings = [&] {
     info.timings = js.raw_value();
-    ::inferlens::detail::json_scanner t(info.timings, 0, ::inferlens::detail::utf8_policy::unchecked);
+    json::json_scanner t(info.timings, 0, json::utf8_policy::unchecked);
     for_each_member(t, [&](std::string_view k) {
       if (k == "predicted_n") info.predicted_n = integer(t);
       else t.skip_value();
@@ -282,7 +281,7 @@ inline chunk_info scan_openai_chunk(std::string_view data) {
       else js.skip_value();
     });
     if (!js.at_end()) js.fail("unexpected content after the chunk");
-  } catch (const ::inferlens::detail::json_syntax_error&) {
+  } catch (const json::json_syntax_error&) {
     info = chunk_info{};
     info.what = chunk_info::kind::malformed;
     return info;
