@@ -118,10 +118,8 @@ class json_scanner {
         run = pos_;
         continue;
       }
-      if (c >= 0x80 && utf8_ == utf8_policy::checked) {
-        const std::size_t n = utf8_sequence(text_, pos_);
-        if (n == 0) fail("invalid UTF-8 inside a string");
-        pos_ += n;
+      if (c >= 0x80) {  // (plain_run_end stops on one only when UTF-8 is checked)
+        skip_utf8_sequence();
         continue;
       }
       ++pos_;
@@ -138,13 +136,8 @@ class json_scanner {
       const auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') return text_.substr(begin, pos_++ - begin);
       if (c < 0x20) fail("a control character inside a string (escape it)");
-      if (c >= 0x80 && utf8_ == utf8_policy::checked) {
-        const std::size_t n = utf8_sequence(text_, pos_);
-        if (n == 0) fail("invalid UTF-8 inside a string");
-        pos_ += n;
-        continue;
-      }
-      pos_ += c == '\\' ? 2 : 1;
+      if (c >= 0x80) skip_utf8_sequence();
+      else pos_ += c == '\\' ? 2 : 1;
     }
   }
 
@@ -221,6 +214,12 @@ class json_scanner {
 
  private:
   static bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+  void skip_utf8_sequence() {
+    const std::size_t n = utf8_sequence(text_, pos_);
+    if (n == 0) fail("invalid UTF-8 inside a string");
+    pos_ += n;
+  }
 
   // Strings as sent are only delimited; checked ones are decoded too (their escapes checked).
   void skip_string() {
