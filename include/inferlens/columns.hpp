@@ -162,7 +162,7 @@ inline constexpr std::size_t point_column_count = 0 INFERLENS_POINT_COLUMNS(INFE
 inline constexpr std::size_t column_count = point_column_count + 0 INFERLENS_ECONOMIC_COLUMNS(INFERLENS_E);
 #undef INFERLENS_E
 
-inline constexpr std::size_t index_of(column_id c) noexcept { return static_cast<std::size_t>(c); }
+INFERLENS_LAZY constexpr std::size_t index_of(column_id c) noexcept { return static_cast<std::size_t>(c); }
 
 /// The kind of value a column holds.
 enum class column_type : unsigned char { text, integer, real, boolean };
@@ -190,11 +190,11 @@ struct column {
   token_kind tokens = token_kind::total;
   sense better = sense::maximize;
 
-  bool numeric() const noexcept { return type != column_type::text; }
-  bool economic() const noexcept { return kind == column_kind::economic; }
+  INFERLENS_LAZY bool numeric() const noexcept { return type != column_type::text; }
+  INFERLENS_LAZY bool economic() const noexcept { return kind == column_kind::economic; }
   /// The direction in which this column is better: latencies, cost and energy are minimised,
   /// everything else maximised.
-  sense natural_sense() const noexcept {
+  INFERLENS_LAZY sense natural_sense() const noexcept {
     if (economic()) return better;
     return unit == "s" ? sense::minimize : sense::maximize;
   }
@@ -217,11 +217,11 @@ static_assert(std::size(column_table) == column_count);
 
 /// Every column in registry order: identity, provenance, measured, derived, latencies, power,
 /// then the economic figures.
-inline constexpr std::span<const column> columns() noexcept { return detail::column_table; }
+INFERLENS_LAZY constexpr std::span<const column> columns() noexcept { return detail::column_table; }
 
 /// What the registry knows about a column.
-inline constexpr const column& info(column_id c) noexcept { return detail::column_table[index_of(c)]; }
-inline constexpr std::string_view name_of(column_id c) noexcept { return info(c).name; }
+INFERLENS_LAZY constexpr const column& info(column_id c) noexcept { return detail::column_table[index_of(c)]; }
+INFERLENS_LAZY constexpr std::string_view name_of(column_id c) noexcept { return info(c).name; }
 
 /// Another spelling of a column: upstream files' names and natural ones.
 struct column_alias {
@@ -282,7 +282,7 @@ inline constexpr column_alias column_aliases[] = {
 };
 
 /// The column a name or alias denotes (case-insensitive), or nothing.
-inline std::optional<column_id> lookup_column(std::string_view name) noexcept {
+INFERLENS_LAZY std::optional<column_id> lookup_column(std::string_view name) noexcept {
   name = detail::trim(name);
   for (const column& c : columns())
     if (detail::iequals(c.name, name)) return c.id;
@@ -292,7 +292,7 @@ inline std::optional<column_id> lookup_column(std::string_view name) noexcept {
 }
 
 /// Column names (and aliases) nearest to a misspelt one.
-inline std::vector<std::string_view> nearest_columns(std::string_view name, std::size_t count = 3) {
+INFERLENS_LAZY std::vector<std::string_view> nearest_columns(std::string_view name, std::size_t count = 3) {
   std::vector<std::string_view> all;
   for (const column& c : columns()) all.push_back(c.name);
   for (const column_alias& a : column_aliases) all.push_back(a.alias);
@@ -301,7 +301,7 @@ inline std::vector<std::string_view> nearest_columns(std::string_view name, std:
 
 /// The column a name or alias denotes. An unknown name is an input_error that names it (as the
 /// field) and suggests the nearest names.
-inline column_id find_column(std::string_view name, std::string_view what = "column") {
+INFERLENS_LAZY column_id find_column(std::string_view name, std::string_view what = "column") {
   if (const auto c = lookup_column(name)) return *c;
   std::string message = "unknown " + std::string(what);
   const auto near = nearest_columns(name);
@@ -322,7 +322,7 @@ inline std::optional<double> parse_number(std::string_view s) noexcept { return 
 using cell = std::variant<std::monostate, std::string, std::int64_t, double, bool>;
 
 /// Numeric view of a cell: integers and booleans as doubles; text and missing have none.
-inline std::optional<double> as_number(const cell& c) noexcept {
+INFERLENS_LAZY std::optional<double> as_number(const cell& c) noexcept {
   if (auto* d = std::get_if<double>(&c)) return *d;
   if (auto* i = std::get_if<std::int64_t>(&c)) return static_cast<double>(*i);
   if (auto* b = std::get_if<bool>(&c)) return *b ? 1.0 : 0.0;
@@ -330,7 +330,7 @@ inline std::optional<double> as_number(const cell& c) noexcept {
 }
 
 /// A cell as text: integers without decimals, reals shortest round-trip, missing as "".
-inline std::string to_string(const cell& c) {
+INFERLENS_LAZY std::string to_string(const cell& c) {
   if (auto* s = std::get_if<std::string>(&c)) return *s;
   if (auto* i = std::get_if<std::int64_t>(&c)) return std::to_string(*i);
   if (auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
@@ -341,44 +341,44 @@ inline std::string to_string(const cell& c) {
 namespace detail {
 inline constexpr double missing = std::numeric_limits<double>::quiet_NaN();
 
-inline double number_of(const std::optional<double>& v) noexcept { return v ? *v : missing; }
-inline double number_of(const std::optional<std::int64_t>& v) noexcept { return v ? static_cast<double>(*v) : missing; }
-inline double number_of(const std::optional<bool>& v) noexcept { return v ? (*v ? 1.0 : 0.0) : missing; }
-inline double number_of(bool v) noexcept { return v ? 1.0 : 0.0; }
-inline double number_of(const std::string&) noexcept { return missing; }
+INFERLENS_LAZY double number_of(const std::optional<double>& v) noexcept { return v ? *v : missing; }
+INFERLENS_LAZY double number_of(const std::optional<std::int64_t>& v) noexcept { return v ? static_cast<double>(*v) : missing; }
+INFERLENS_LAZY double number_of(const std::optional<bool>& v) noexcept { return v ? (*v ? 1.0 : 0.0) : missing; }
+INFERLENS_LAZY double number_of(bool v) noexcept { return v ? 1.0 : 0.0; }
+INFERLENS_LAZY double number_of(const std::string&) noexcept { return missing; }
 
-inline std::string_view text_of(const std::string& v) noexcept { return v; }
+INFERLENS_LAZY std::string_view text_of(const std::string& v) noexcept { return v; }
 template <class T>
 std::string_view text_of(const T&) noexcept {
   return {};
 }
 
-inline cell cell_of(const std::optional<double>& v) { return v ? cell(*v) : cell(); }
-inline cell cell_of(const std::optional<std::int64_t>& v) { return v ? cell(*v) : cell(); }
-inline cell cell_of(const std::optional<bool>& v) { return v ? cell(*v) : cell(); }
-inline cell cell_of(bool v) { return v; }
-inline cell cell_of(const std::string& v) { return v.empty() ? cell() : cell(v); }
+INFERLENS_LAZY cell cell_of(const std::optional<double>& v) { return v ? cell(*v) : cell(); }
+INFERLENS_LAZY cell cell_of(const std::optional<std::int64_t>& v) { return v ? cell(*v) : cell(); }
+INFERLENS_LAZY cell cell_of(const std::optional<bool>& v) { return v ? cell(*v) : cell(); }
+INFERLENS_LAZY cell cell_of(bool v) { return v; }
+INFERLENS_LAZY cell cell_of(const std::string& v) { return v.empty() ? cell() : cell(v); }
 
 // Setting from a number (NaN: missing). Integers take only whole values within int64.
-inline void assign_number(std::optional<double>& slot, double v) noexcept {
+INFERLENS_LAZY void assign_number(std::optional<double>& slot, double v) noexcept {
   if (std::isnan(v)) slot.reset();
   else slot = v;
 }
-inline void assign_number(std::optional<std::int64_t>& slot, double v) noexcept { slot = integral(v); }
-inline void assign_number(std::optional<bool>& slot, double v) noexcept {
+INFERLENS_LAZY void assign_number(std::optional<std::int64_t>& slot, double v) noexcept { slot = integral(v); }
+INFERLENS_LAZY void assign_number(std::optional<bool>& slot, double v) noexcept {
   if (std::isnan(v)) slot.reset();
   else slot = v != 0;
 }
 inline void assign_number(bool& slot, double v) noexcept { slot = !std::isnan(v) && v != 0; }
-inline void assign_number(std::string&, double) noexcept {}
-inline void assign_text(std::string& slot, std::string_view v) { slot.assign(v.data(), v.size()); }
+INFERLENS_LAZY void assign_number(std::string&, double) noexcept {}
+INFERLENS_LAZY void assign_text(std::string& slot, std::string_view v) { slot.assign(v.data(), v.size()); }
 template <class T>
 void assign_text(T&, std::string_view) noexcept {}
 }  // namespace detail
 
 /// The value of a point column as a double: integers and booleans converted, NaN when missing,
 /// for a text column or for an economic one (those need a price: economics.hpp).
-inline double number(const benchmark_point& p, column_id c) noexcept {
+INFERLENS_LAZY double number(const benchmark_point& p, column_id c) noexcept {
   switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
   case column_id::id: return detail::number_of(p.member);
@@ -389,7 +389,7 @@ inline double number(const benchmark_point& p, column_id c) noexcept {
 }
 
 /// The value of a text column ("" when missing or not a text column).
-inline std::string_view text(const benchmark_point& p, column_id c) noexcept {
+INFERLENS_LAZY std::string_view text(const benchmark_point& p, column_id c) noexcept {
   switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
   case column_id::id: return detail::text_of(p.member);
@@ -400,7 +400,7 @@ inline std::string_view text(const benchmark_point& p, column_id c) noexcept {
 }
 
 /// The value of a point column as a cell (missing for economic columns).
-inline cell get(const benchmark_point& p, column_id c) {
+INFERLENS_LAZY cell get(const benchmark_point& p, column_id c) {
   switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
   case column_id::id: return detail::cell_of(p.member);
@@ -412,7 +412,7 @@ inline cell get(const benchmark_point& p, column_id c) {
 
 /// Sets a numeric point column from a double (NaN clears it; an integer column takes only whole
 /// values). No effect on text and economic columns.
-inline void set_number(benchmark_point& p, column_id c, double v) noexcept {
+INFERLENS_LAZY void set_number(benchmark_point& p, column_id c, double v) noexcept {
   switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
   case column_id::id: detail::assign_number(p.member, v); return;
@@ -423,7 +423,7 @@ inline void set_number(benchmark_point& p, column_id c, double v) noexcept {
 }
 
 /// Sets a text point column. No effect on other columns.
-inline void set_text(benchmark_point& p, column_id c, std::string_view v) {
+INFERLENS_LAZY void set_text(benchmark_point& p, column_id c, std::string_view v) {
   switch (c) {
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) \
   case column_id::id: detail::assign_text(p.member, v); return;
@@ -434,7 +434,7 @@ inline void set_text(benchmark_point& p, column_id c, std::string_view v) {
 }
 
 /// Sets a point column from a cell of its type (monostate clears it).
-inline void set(benchmark_point& p, column_id c, const cell& v) {
+INFERLENS_LAZY void set(benchmark_point& p, column_id c, const cell& v) {
   if (info(c).type == column_type::text) {
     const std::string* s = std::get_if<std::string>(&v);
     set_text(p, c, s ? std::string_view(*s) : std::string_view());

@@ -70,7 +70,7 @@ class curve {
   }
 
   /// y at x, or nothing outside [x_min, x_max]. Never negative.
-  std::optional<double> y_at(double x) const noexcept {
+  INFERLENS_LAZY std::optional<double> y_at(double x) const noexcept {
     if (x_.empty() || std::isnan(x)) return std::nullopt;
     if (x_.size() == 1) {
       if (std::abs(x - x_[0]) <= single_point_tolerance) return std::max(0.0, y_[0]);
@@ -86,7 +86,7 @@ class curve {
   /// curve's range. On a monotone curve (frontiers are) this is the inverse of y_at, so the two
   /// directions agree (InferenceMAX's calculator fits a second spline of x against y instead).
   /// A one-point curve answers within 1e-6 of its y.
-  std::optional<double> x_at(double y) const noexcept {
+  INFERLENS_LAZY std::optional<double> x_at(double y) const noexcept {
     if (x_.empty() || std::isnan(y) || y < 0.0) return std::nullopt;
     if (x_.size() == 1) {
       if (std::abs(y - y_[0]) <= single_point_tolerance) return x_[0];
@@ -123,21 +123,21 @@ class curve {
     return solve_in_segment(k, y);
   }
 
-  std::span<const double> xs() const noexcept { return x_; }
-  std::span<const double> ys() const noexcept { return y_; }
+  INFERLENS_LAZY std::span<const double> xs() const noexcept { return x_; }
+  INFERLENS_LAZY std::span<const double> ys() const noexcept { return y_; }
   /// The Hermite tangents dy/dx at the knots that y_at uses (Steffen's, as d3's curveMonotoneX),
   /// one per knot; empty when every segment is straight (linear kind, or fewer than three knots).
   /// A chart draws segment k as the cubic Bézier with control points (x_k + h/3, y_k + m_k h/3)
   /// and (x_{k+1} - h/3, y_{k+1} - m_{k+1} h/3), h = x_{k+1} - x_k: the same curve.
-  std::span<const double> tangents() const noexcept { return tangents_; }
-  std::size_t size() const noexcept { return x_.size(); }
-  bool empty() const noexcept { return x_.empty(); }
-  interpolation kind() const noexcept { return kind_; }
-  std::optional<double> x_min() const noexcept {
+  INFERLENS_LAZY std::span<const double> tangents() const noexcept { return tangents_; }
+  INFERLENS_LAZY std::size_t size() const noexcept { return x_.size(); }
+  INFERLENS_LAZY bool empty() const noexcept { return x_.empty(); }
+  INFERLENS_LAZY interpolation kind() const noexcept { return kind_; }
+  INFERLENS_LAZY std::optional<double> x_min() const noexcept {
     if (x_.empty()) return std::nullopt;
     return x_.front();
   }
-  std::optional<double> x_max() const noexcept {
+  INFERLENS_LAZY std::optional<double> x_max() const noexcept {
     if (x_.empty()) return std::nullopt;
     return x_.back();
   }
@@ -156,9 +156,9 @@ class curve {
   friend std::vector<crossover> crossovers(const curve& a, const curve& b);
 
   // d3's sign: zero (and NaN) count as positive.
-  static double d3_sign(double v) noexcept { return v < 0 ? -1.0 : 1.0; }
+  INFERLENS_LAZY static double d3_sign(double v) noexcept { return v < 0 ? -1.0 : 1.0; }
 
-  static std::vector<double> steffen_tangents(const std::vector<double>& x, const std::vector<double>& y) {
+  INFERLENS_LAZY static std::vector<double> steffen_tangents(const std::vector<double>& x, const std::vector<double>& y) {
     const std::size_t n = x.size();
     std::vector<double> h(n - 1), s(n - 1), m(n);
     for (std::size_t i = 0; i + 1 < n; ++i) {
@@ -177,7 +177,7 @@ class curve {
   }
 
   // k with x_[k] <= x <= x_[k+1] for x inside the range (size >= 2); branch-free.
-  std::size_t segment(double x) const noexcept {
+  INFERLENS_LAZY std::size_t segment(double x) const noexcept {
     const double* base = x_.data();
     std::size_t len = x_.size() - 1;  // search the left ends of the segments
     while (len > 1) {
@@ -188,10 +188,10 @@ class curve {
     return static_cast<std::size_t>(base - x_.data());
   }
 
-  bool straight() const noexcept { return tangents_.empty(); }
+  INFERLENS_LAZY bool straight() const noexcept { return tangents_.empty(); }
 
   // Unclamped value inside segment k.
-  double eval(std::size_t k, double x) const noexcept {
+  INFERLENS_LAZY double eval(std::size_t k, double x) const noexcept {
     const double x0 = x_[k], x1 = x_[k + 1], y0 = y_[k], y1 = y_[k + 1];
     const double h = x1 - x0;
     const double t = (x - x0) / h;
@@ -215,7 +215,7 @@ class curve {
   }
 
   // dy/dx inside segment k.
-  double slope(std::size_t k, double x) const noexcept {
+  INFERLENS_LAZY double slope(std::size_t k, double x) const noexcept {
     const double h = x_[k + 1] - x_[k];
     if (straight()) return (y_[k + 1] - y_[k]) / h;
     const double t = (x - x_[k]) / h, t2 = t * t;
@@ -226,7 +226,7 @@ class curve {
   // x in segment k where the (monotone) segment takes value y, strictly between its knot values:
   // Newton's method kept inside a shrinking bracket (bisecting when a step would leave it), run
   // until the bracket or the step vanishes, so that x_at(y_at(x)) == x to rounding.
-  double solve_in_segment(std::size_t k, double y) const noexcept {
+  INFERLENS_LAZY double solve_in_segment(std::size_t k, double y) const noexcept {
     double lo = x_[k], hi = x_[k + 1];
     const bool rising = y_[k + 1] > y_[k];
     double x = lo + (hi - lo) * ((y - y_[k]) / (y_[k + 1] - y_[k]));  // the chord's answer
@@ -270,7 +270,7 @@ struct ratio_point {
 /// a / b over the common x range of both curves: `samples` evenly spaced x (both ends included)
 /// and every knot of either curve inside the range, x ascending without repeats. Empty when the
 /// curves do not overlap. With samples == 1 only the lower end and the knots are used.
-inline std::vector<ratio_point> ratio(const curve& a, const curve& b, std::size_t samples = 64) {
+INFERLENS_LAZY std::vector<ratio_point> ratio(const curve& a, const curve& b, std::size_t samples = 64) {
   std::vector<ratio_point> out;
   if (a.empty() || b.empty()) return out;
   const double lo = std::max(*a.x_min(), *b.x_min());
@@ -305,7 +305,7 @@ struct crossover {
 
 namespace detail {
 // Roots in (0, width) of c0 + c1 v + c2 v², ascending.
-inline std::vector<double> quadratic_roots_inside(std::array<double, 3> c, double width) {
+INFERLENS_LAZY std::vector<double> quadratic_roots_inside(std::array<double, 3> c, double width) {
   std::vector<double> roots;
   const auto keep = [&](double r) {
     if (r > 0 && r < width) roots.push_back(r);
@@ -410,7 +410,7 @@ inline std::vector<crossover> crossovers(const curve& a, const curve& b) {
 /// The curve through the (maximize x, maximize y) frontier of the points: the dashboard's
 /// throughput-vs-interactivity curve. Points with a NaN are ignored.
 /// @throws std::invalid_argument when x and y differ in size or a frontier value is infinite.
-inline curve frontier_curve(std::span<const double> x, std::span<const double> y,
+INFERLENS_LAZY curve frontier_curve(std::span<const double> x, std::span<const double> y,
                             interpolation kind = interpolation::steffen) {
   const auto front = frontier_2d(x, y);
   std::vector<double> fx, fy;

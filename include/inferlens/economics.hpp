@@ -36,34 +36,34 @@ INFERLENS_BEGIN_NAMESPACE
 // ---------------------------------------------------------------------------------------------
 
 namespace detail {
-inline bool positive_finite(double v) noexcept { return std::isfinite(v) && v > 0; }
+INFERLENS_LAZY bool positive_finite(double v) noexcept { return std::isfinite(v) && v > 0; }
 /// A figure that overflows (a denormal throughput or power, 1e300 tok/s) is no answer, never inf.
-inline std::optional<double> finite_or_none(double v) noexcept {
+INFERLENS_LAZY std::optional<double> finite_or_none(double v) noexcept {
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 }  // namespace detail
 
 /// $ per million tokens = usd_per_gpu_hour / (tok_per_s_per_gpu × 3600 / 10^6).
-inline std::optional<double> usd_per_mtok(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
+INFERLENS_LAZY std::optional<double> usd_per_mtok(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(usd_per_gpu_hour)) return std::nullopt;
   const double mtok_per_gpu_hour = tok_per_s_per_gpu * 3600.0 / 1e6;
   return detail::finite_or_none(usd_per_gpu_hour / mtok_per_gpu_hour);
 }
 
 /// Tokens per $ = tok_per_s_per_gpu × 3600 / usd_per_gpu_hour.
-inline std::optional<double> tokens_per_usd(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
+INFERLENS_LAZY std::optional<double> tokens_per_usd(double tok_per_s_per_gpu, double usd_per_gpu_hour) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(usd_per_gpu_hour)) return std::nullopt;
   return detail::finite_or_none(tok_per_s_per_gpu * 3600.0 / usd_per_gpu_hour);
 }
 
 /// Tokens/s per provisioned MW = tok_per_s_per_gpu × 1000 / kw_per_gpu.
-inline std::optional<double> tok_per_s_per_mw(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
+INFERLENS_LAZY std::optional<double> tok_per_s_per_mw(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(kw_per_gpu)) return std::nullopt;
   return detail::finite_or_none(tok_per_s_per_gpu * 1000.0 / kw_per_gpu);
 }
 
 /// Provisioned J per token = kw_per_gpu × 1000 / tok_per_s_per_gpu.
-inline std::optional<double> j_per_token(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
+INFERLENS_LAZY std::optional<double> j_per_token(double tok_per_s_per_gpu, double kw_per_gpu) noexcept {
   if (!detail::positive_finite(tok_per_s_per_gpu) || !detail::positive_finite(kw_per_gpu)) return std::nullopt;
   return detail::finite_or_none(kw_per_gpu * 1000.0 / tok_per_s_per_gpu);
 }
@@ -76,7 +76,7 @@ inline std::optional<double> j_per_token(double tok_per_s_per_gpu, double kw_per
 namespace detail {
 using formula = std::optional<double> (*)(double, double) noexcept;
 
-inline std::vector<double> apply_formula(formula f, std::span<const double> tput, double constant) {
+INFERLENS_LAZY std::vector<double> apply_formula(formula f, std::span<const double> tput, double constant) {
   std::vector<double> out(tput.size());
   for (std::size_t i = 0; i < tput.size(); ++i) out[i] = f(tput[i], constant).value_or(std::nan(""));
   return out;
@@ -106,16 +106,16 @@ template <class R, class Proj>
 concept throughput_rows = std::ranges::input_range<const R> && std::invocable<Proj&, std::ranges::range_reference_t<const R>> &&
                           detail::number_or_optional<std::remove_cvref_t<std::invoke_result_t<Proj&, std::ranges::range_reference_t<const R>>>>;
 
-inline std::vector<double> usd_per_mtok(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
+INFERLENS_LAZY std::vector<double> usd_per_mtok(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
   return detail::apply_formula(&usd_per_mtok, tok_per_s_per_gpu, usd_per_gpu_hour);
 }
-inline std::vector<double> tokens_per_usd(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
+INFERLENS_LAZY std::vector<double> tokens_per_usd(std::span<const double> tok_per_s_per_gpu, double usd_per_gpu_hour) {
   return detail::apply_formula(&tokens_per_usd, tok_per_s_per_gpu, usd_per_gpu_hour);
 }
-inline std::vector<double> tok_per_s_per_mw(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
+INFERLENS_LAZY std::vector<double> tok_per_s_per_mw(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
   return detail::apply_formula(&tok_per_s_per_mw, tok_per_s_per_gpu, kw_per_gpu);
 }
-inline std::vector<double> j_per_token(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
+INFERLENS_LAZY std::vector<double> j_per_token(std::span<const double> tok_per_s_per_gpu, double kw_per_gpu) {
   return detail::apply_formula(&j_per_token, tok_per_s_per_gpu, kw_per_gpu);
 }
 
@@ -166,19 +166,19 @@ struct point_economics {
 
 namespace detail {
 
-inline std::optional<double> ratio(std::optional<double> num, std::optional<double> den) noexcept {
+INFERLENS_LAZY std::optional<double> ratio(std::optional<double> num, std::optional<double> den) noexcept {
   if (num && den && std::isfinite(*num) && *num >= 0 && positive_finite(*den)) return *num / *den;
   return std::nullopt;
 }
-inline std::optional<double> as_real(const std::optional<std::int64_t>& v) noexcept {
+INFERLENS_LAZY std::optional<double> as_real(const std::optional<std::int64_t>& v) noexcept {
   if (v) return static_cast<double>(*v);
   return std::nullopt;
 }
-inline std::optional<double> sum_of(std::optional<double> a, std::optional<double> b) noexcept {
+INFERLENS_LAZY std::optional<double> sum_of(std::optional<double> a, std::optional<double> b) noexcept {
   if (a && b) return *a + *b;
   return std::nullopt;
 }
-inline std::optional<double> map_opt(formula f, std::optional<double> tput, double constant) noexcept {
+INFERLENS_LAZY std::optional<double> map_opt(formula f, std::optional<double> tput, double constant) noexcept {
   if (!tput) return std::nullopt;
   return f(*tput, constant);
 }
@@ -186,7 +186,7 @@ inline std::optional<double> map_opt(formula f, std::optional<double> tput, doub
 // Measured J per token of one kind: the harness's own figure, else measured energy over the
 // run's tokens (counted, else rate × duration), else average power of all GPUs over the
 // deployment's token rate.
-inline std::optional<double> measured_j(const benchmark_point& p, std::optional<double> given, std::optional<double> tokens,
+INFERLENS_LAZY std::optional<double> measured_j(const benchmark_point& p, std::optional<double> given, std::optional<double> tokens,
                                         std::optional<double> deployment_tok_per_s) noexcept {
   if (given && std::isfinite(*given) && *given >= 0) return given;
   if (auto v = ratio(p.total_gpu_energy_j, tokens)) return v;
@@ -200,7 +200,7 @@ inline std::optional<double> measured_j(const benchmark_point& p, std::optional<
 
 /// The economics of one point at a $/GPU-hour and a kW/GPU. Call derive() on the point first
 /// (the readers do) so that the per-GPU throughputs are filled.
-inline point_economics economics_of(const benchmark_point& p, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
+INFERLENS_LAZY point_economics economics_of(const benchmark_point& p, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
   point_economics e;
   const double usd = usd_per_gpu_hour, kw = kw_per_gpu;
   using detail::map_opt;
@@ -226,7 +226,7 @@ inline point_economics economics_of(const benchmark_point& p, double usd_per_gpu
 }
 
 /// The economics of one point at a resolved price.
-inline point_economics economics_of(const benchmark_point& p, const resolved_pricing& price) noexcept {
+INFERLENS_LAZY point_economics economics_of(const benchmark_point& p, const resolved_pricing& price) noexcept {
   return economics_of(p, price.usd_per_gpu_hour, price.kw_per_gpu);
 }
 
@@ -236,7 +236,7 @@ struct throughput_economics {
   std::optional<double> usd_per_mtok, tokens_per_usd, tok_per_s_per_mw, j_per_token;
 };
 
-inline throughput_economics economics_of_throughput(double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
+INFERLENS_LAZY throughput_economics economics_of_throughput(double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
   return {tok_per_s_per_gpu, usd_per_mtok(tok_per_s_per_gpu, price.usd_per_gpu_hour),
           tokens_per_usd(tok_per_s_per_gpu, price.usd_per_gpu_hour), tok_per_s_per_mw(tok_per_s_per_gpu, price.kw_per_gpu),
           j_per_token(tok_per_s_per_gpu, price.kw_per_gpu)};
@@ -247,14 +247,14 @@ inline throughput_economics economics_of_throughput(double tok_per_s_per_gpu, co
 // ---------------------------------------------------------------------------------------------
 
 /// The per-GPU throughput column an economic figure of this token kind is computed from.
-inline constexpr column_id throughput_column(token_kind k) noexcept {
+INFERLENS_LAZY constexpr column_id throughput_column(token_kind k) noexcept {
   return k == token_kind::total ? cols::tput_per_gpu : k == token_kind::input ? cols::input_tput_per_gpu : cols::output_tput_per_gpu;
 }
 
 /// An economic column's value for a throughput of its token kind (an interpolated point). None
 /// for a column that is not economic, for the measured figures (they need measured power), and
 /// where the formula has no answer.
-inline std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, double usd_per_gpu_hour,
+INFERLENS_LAZY std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, double usd_per_gpu_hour,
                                                             double kw_per_gpu) noexcept {
   const column& k = info(c);
   if (!k.economic()) return std::nullopt;
@@ -268,12 +268,12 @@ inline std::optional<double> economic_value_from_throughput(column_id c, double 
   return std::nullopt;
 }
 
-inline std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
+INFERLENS_LAZY std::optional<double> economic_value_from_throughput(column_id c, double tok_per_s_per_gpu, const resolved_pricing& price) noexcept {
   return economic_value_from_throughput(c, tok_per_s_per_gpu, price.usd_per_gpu_hour, price.kw_per_gpu);
 }
 
 /// An economic column's value for one point (the measured figures from its measured energy).
-inline std::optional<double> economic_value(column_id c, const benchmark_point& p, const resolved_pricing& price) noexcept {
+INFERLENS_LAZY std::optional<double> economic_value(column_id c, const benchmark_point& p, const resolved_pricing& price) noexcept {
   const column& k = info(c);
   if (!k.economic()) return std::nullopt;
   if (k.metric == economic_metric::measured_j_per_token) {
@@ -289,7 +289,7 @@ inline std::optional<double> economic_value(column_id c, const benchmark_point& 
 
 /// The throughput (tok/s/GPU) at which an economic column takes `value`: the inverse of
 /// economic_value_from_throughput, to ask "what interactivity gives $0.10 per million tokens?".
-inline std::optional<double> throughput_for(column_id c, double value, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
+INFERLENS_LAZY std::optional<double> throughput_for(column_id c, double value, double usd_per_gpu_hour, double kw_per_gpu) noexcept {
   const column& k = info(c);
   if (!k.economic() || !detail::positive_finite(value)) return std::nullopt;
   const double usd = usd_per_gpu_hour, kw = kw_per_gpu;
@@ -311,7 +311,7 @@ inline std::optional<double> throughput_for(column_id c, double value, double us
   return std::nullopt;
 }
 
-inline std::optional<double> throughput_for(column_id c, double value, const resolved_pricing& price) noexcept {
+INFERLENS_LAZY std::optional<double> throughput_for(column_id c, double value, const resolved_pricing& price) noexcept {
   return throughput_for(c, value, price.usd_per_gpu_hour, price.kw_per_gpu);
 }
 

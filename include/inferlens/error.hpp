@@ -26,11 +26,11 @@ class input_error : public std::runtime_error {
   input_error(input_location where, const std::string& message)
       : std::runtime_error(describe(where, message)), where_(std::move(where)), message_(message) {}
 
-  const input_location& where() const noexcept { return where_; }
+  INFERLENS_LAZY const input_location& where() const noexcept { return where_; }
   /// The message without the location prefix.
-  const std::string& message() const noexcept { return message_; }
+  INFERLENS_LAZY const std::string& message() const noexcept { return message_; }
 
-  static std::string describe(const input_location& w, const std::string& message) {
+  INFERLENS_LAZY static std::string describe(const input_location& w, const std::string& message) {
     std::string s = w.file.empty() ? std::string("<input>") : w.file;
     if (w.row) s += ": row " + std::to_string(*w.row);
     if (w.byte) s += ": byte " + std::to_string(*w.byte);

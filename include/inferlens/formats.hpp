@@ -33,7 +33,7 @@ inline constexpr file_format all_file_formats[] = {file_format::inferencemax_agg
                                                    file_format::inferlens_json,   file_format::aiperf_json,
                                                    file_format::guidellm_json,    file_format::llmperf_summary};
 
-inline constexpr std::string_view to_string(file_format f) noexcept {
+INFERLENS_LAZY constexpr std::string_view to_string(file_format f) noexcept {
   switch (f) {
     case file_format::automatic: return "automatic";
     case file_format::inferencemax_agg: return "inferencemax_agg";
@@ -49,7 +49,7 @@ inline constexpr std::string_view to_string(file_format f) noexcept {
 }
 
 /// The format spelled as to_string() does, or by a short name (auto, agg, vllm, sglang, json).
-inline std::optional<file_format> file_format_from_string(std::string_view name) noexcept {
+INFERLENS_LAZY std::optional<file_format> file_format_from_string(std::string_view name) noexcept {
   if (name == "automatic" || name == "auto") return file_format::automatic;
   for (file_format f : all_file_formats)
     if (name == to_string(f)) return f;
@@ -86,10 +86,10 @@ class load_error : public input_error {
  public:
   explicit load_error(std::vector<input_error> errors)
       : input_error(errors.front().where(), summary(errors)), errors_(std::move(errors)) {}
-  std::span<const input_error> errors() const noexcept { return errors_; }
+  INFERLENS_LAZY std::span<const input_error> errors() const noexcept { return errors_; }
 
  private:
-  static std::string summary(const std::vector<input_error>& e) {
+  INFERLENS_LAZY static std::string summary(const std::vector<input_error>& e) {
     std::string s = e.front().message();
     if (e.size() > 1) s += " (and " + std::to_string(e.size() - 1) + " more file" + (e.size() > 2 ? "s" : "") + " with errors)";
     return s;

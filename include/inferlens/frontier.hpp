@@ -60,8 +60,8 @@ class system_key {
   system_key(std::vector<column_id> columns, std::vector<cell> values)
       : columns_(std::move(columns)), values_(std::move(values)) {}
 
-  std::span<const column_id> columns() const noexcept { return columns_; }
-  std::span<const cell> values() const noexcept { return values_; }
+  INFERLENS_LAZY std::span<const column_id> columns() const noexcept { return columns_; }
+  INFERLENS_LAZY std::span<const cell> values() const noexcept { return values_; }
 
   /// The key's value of a column as text ("" when missing or not a key column).
   std::string operator[](column_id c) const {
@@ -71,10 +71,10 @@ class system_key {
   }
   /// The same by column name; an unknown name is an input_error with suggestions.
   std::string operator[](std::string_view column) const { return (*this)[find_column(column)]; }
-  bool contains(column_id c) const noexcept { return std::find(columns_.begin(), columns_.end(), c) != columns_.end(); }
+  INFERLENS_LAZY bool contains(column_id c) const noexcept { return std::find(columns_.begin(), columns_.end(), c) != columns_.end(); }
 
   /// "a | b | c", "-" for a missing value.
-  std::string label() const {
+  INFERLENS_LAZY std::string label() const {
     std::string s;
     for (const cell& v : values_) {
       if (!s.empty()) s += " | ";
@@ -86,7 +86,7 @@ class system_key {
 
   /// A readable name: the system (accelerator, framework, speculative decoding), then the
   /// workload (model, ISL/OSL, precision), then any other key column as name=value.
-  std::string name() const {
+  INFERLENS_LAZY std::string name() const {
     std::string system, workload, rest;
     auto add = [](std::string& s, const std::string& v) {
       if (v.empty()) return;
@@ -135,7 +135,7 @@ struct operating_point {
   std::optional<resolved_pricing> price;        ///< what it was priced with; none when not priced
   std::string unpriced_reason;                  ///< why a requested price could not be applied
 
-  bool priced() const noexcept { return price.has_value(); }
+  INFERLENS_LAZY bool priced() const noexcept { return price.has_value(); }
 };
 
 /// Rows that are on no frontier because a value is missing, grouped by reason.
@@ -151,42 +151,42 @@ class frontier_set;
 /// its values at any x.
 class system_frontier {
  public:
-  const system_key& key() const noexcept { return key_; }
+  INFERLENS_LAZY const system_key& key() const noexcept { return key_; }
   /// A key column's value as text ("" when missing or not a key column).
-  std::string key(column_id c) const { return key_[c]; }
-  std::string key(std::string_view column) const { return key_[column]; }
-  std::string name() const { return key_.name(); }
+  INFERLENS_LAZY std::string key(column_id c) const { return key_[c]; }
+  INFERLENS_LAZY std::string key(std::string_view column) const { return key_[column]; }
+  INFERLENS_LAZY std::string name() const { return key_.name(); }
 
   /// The frontier points, x ascending.
-  std::span<const benchmark_point> points() const noexcept { return points_; }
+  INFERLENS_LAZY std::span<const benchmark_point> points() const noexcept { return points_; }
   /// Every point of the system, on the frontier or not, in table order.
-  const result_table& rows() const noexcept { return rows_; }
+  INFERLENS_LAZY const result_table& rows() const noexcept { return rows_; }
   /// y against x through the frontier points (empty when there are none).
-  const inferlens::curve& curve() const noexcept { return curves_[0]; }
+  INFERLENS_LAZY const inferlens::curve& curve() const noexcept { return curves_[0]; }
   /// Another column along the same frontier points (linear for counts, the spec's kind for the
   /// throughputs), e.g. curve_of(cols::output_tput_per_gpu); empty where a point lacks it.
-  inferlens::curve curve_of(column_id c) const { return along(c, kind_); }
-  column_id x() const noexcept { return x_; }
-  column_id y() const noexcept { return y_; }
-  bool empty() const noexcept { return points_.empty(); }
+  INFERLENS_LAZY inferlens::curve curve_of(column_id c) const { return along(c, kind_); }
+  INFERLENS_LAZY column_id x() const noexcept { return x_; }
+  INFERLENS_LAZY column_id y() const noexcept { return y_; }
+  INFERLENS_LAZY bool empty() const noexcept { return points_.empty(); }
   /// The frontier's x range, or nothing when it has no point.
-  std::optional<std::pair<double, double>> x_range() const noexcept {
+  INFERLENS_LAZY std::optional<std::pair<double, double>> x_range() const noexcept {
     if (points_.empty()) return std::nullopt;
     return std::pair{curves_[0].xs().front(), curves_[0].xs().back()};
   }
 
   /// The operating point at x, or nothing outside the frontier's x range (no extrapolation).
   /// Priced with the spec's pricing when it had one.
-  std::optional<operating_point> at(double x) const { return evaluate(x, price_ ? &*price_ : nullptr); }
+  INFERLENS_LAZY std::optional<operating_point> at(double x) const { return evaluate(x, price_ ? &*price_ : nullptr); }
   /// The operating point at x, priced (a system that cannot be priced keeps NaN economics and
   /// says why in unpriced_reason).
-  std::optional<operating_point> at(double x, const pricing& price) const { return evaluate(x, &price); }
+  INFERLENS_LAZY std::optional<operating_point> at(double x, const pricing& price) const { return evaluate(x, &price); }
 
   /// The x at which the frontier's y takes a value (the inverse of curve().y_at).
-  std::optional<double> x_at(double y) const noexcept { return curves_[0].x_at(y); }
+  INFERLENS_LAZY std::optional<double> x_at(double y) const noexcept { return curves_[0].x_at(y); }
   /// The x at which a throughput or economic column takes a value along this frontier, e.g.
   /// x_at(cols::usd_per_mtok, 0.10, price): the interactivity a budget buys.
-  std::optional<double> x_at(column_id c, double value, const pricing& price) const {
+  INFERLENS_LAZY std::optional<double> x_at(column_id c, double value, const pricing& price) const {
     if (!info(c).economic()) return curve_of(c).x_at(value);
     const pricing_result pr = price.resolve(accelerator());
     if (!pr) return std::nullopt;
@@ -194,13 +194,13 @@ class system_frontier {
     if (!t) return std::nullopt;
     return curve_of(inferlens::throughput_column(info(c).tokens)).x_at(*t);
   }
-  std::optional<double> x_at(column_id c, double value) const { return curve_of(c).x_at(value); }
+  INFERLENS_LAZY std::optional<double> x_at(column_id c, double value) const { return curve_of(c).x_at(value); }
 
   /// Rows of this system that are on no frontier because a value is missing, by reason.
-  std::span<const skipped_rows> skipped() const noexcept { return skipped_; }
+  INFERLENS_LAZY std::span<const skipped_rows> skipped() const noexcept { return skipped_; }
 
   /// The accelerator the system's points share ("" when they span several).
-  std::string accelerator() const {
+  INFERLENS_LAZY std::string accelerator() const {
     if (key_.contains(cols::accelerator)) return key_[cols::accelerator];
     const std::vector<std::string> seen = rows_.distinct(cols::accelerator);
     return seen.size() == 1 ? seen.front() : std::string();
@@ -211,7 +211,7 @@ class system_frontier {
   friend class result_table;
 
   // A curve of column c through the frontier points' x; empty when any point lacks c.
-  inferlens::curve along(column_id c, interpolation kind) const {
+  INFERLENS_LAZY inferlens::curve along(column_id c, interpolation kind) const {
     if (points_.empty()) return {};
     std::vector<double> ys;
     ys.reserve(points_.size());
@@ -224,7 +224,7 @@ class system_frontier {
     return inferlens::curve(std::vector<double>(xs.begin(), xs.end()), std::move(ys), kind);
   }
 
-  std::optional<operating_point> evaluate(double x, const pricing* price) const {
+  INFERLENS_LAZY std::optional<operating_point> evaluate(double x, const pricing* price) const {
     const auto y = curves_[0].y_at(x);
     if (!y) return std::nullopt;
     operating_point op;
@@ -280,15 +280,15 @@ class frontier_set {
  public:
   frontier_set() = default;
 
-  const frontier_spec& spec() const noexcept { return spec_; }
-  std::size_t size() const noexcept { return systems_.size(); }
-  bool empty() const noexcept { return systems_.empty(); }
+  INFERLENS_LAZY const frontier_spec& spec() const noexcept { return spec_; }
+  INFERLENS_LAZY std::size_t size() const noexcept { return systems_.size(); }
+  INFERLENS_LAZY bool empty() const noexcept { return systems_.empty(); }
   const system_frontier& operator[](std::size_t i) const noexcept { return systems_[i]; }
-  auto begin() const noexcept { return systems_.begin(); }
-  auto end() const noexcept { return systems_.end(); }
+  INFERLENS_LAZY auto begin() const noexcept { return systems_.begin(); }
+  INFERLENS_LAZY auto end() const noexcept { return systems_.end(); }
 
   /// The system with this name (system_key::name()), or nullptr.
-  const system_frontier* find(std::string_view name) const noexcept {
+  INFERLENS_LAZY const system_frontier* find(std::string_view name) const noexcept {
     for (const auto& s : systems_)
       if (s.name() == name) return &s;
     return nullptr;
@@ -296,7 +296,7 @@ class frontier_set {
 
   /// The systems ordered by their y at x, best first by the y column's sense; systems whose
   /// frontier does not reach x come last, in their original order.
-  std::vector<const system_frontier*> ranked_at(double x) const {
+  INFERLENS_LAZY std::vector<const system_frontier*> ranked_at(double x) const {
     std::vector<std::pair<double, const system_frontier*>> scored;
     const bool lower_better = spec_.y_sense.value_or(info(spec_.y).natural_sense()) == sense::minimize;
     for (const auto& s : systems_) {
@@ -313,10 +313,10 @@ class frontier_set {
   }
 
   /// Rows on no frontier, by reason, over every system.
-  std::span<const skipped_rows> skipped() const noexcept { return skipped_; }
+  INFERLENS_LAZY std::span<const skipped_rows> skipped() const noexcept { return skipped_; }
   /// Rows the frontiers were computed from, and how many of them are on a frontier.
-  std::size_t rows() const noexcept { return rows_; }
-  std::size_t rows_on_frontiers() const noexcept {
+  INFERLENS_LAZY std::size_t rows() const noexcept { return rows_; }
+  INFERLENS_LAZY std::size_t rows_on_frontiers() const noexcept {
     std::size_t n = 0;
     for (const auto& s : systems_) n += s.points().size();
     return n;
@@ -332,7 +332,7 @@ class frontier_set {
 
 namespace detail {
 
-inline void count_skip(std::vector<skipped_rows>& list, std::string reason, std::string_view source) {
+INFERLENS_LAZY void count_skip(std::vector<skipped_rows>& list, std::string reason, std::string_view source) {
   auto it = std::find_if(list.begin(), list.end(), [&](const skipped_rows& s) { return s.reason == reason; });
   if (it == list.end()) {
     list.push_back({std::move(reason), 0, {}});
@@ -345,7 +345,7 @@ inline void count_skip(std::vector<skipped_rows>& list, std::string reason, std:
 }
 
 // Why a row has no value of column c (which it lacks).
-inline std::string missing_reason(const row_view& r, column_id c, const std::string& pricing_reason) {
+INFERLENS_LAZY std::string missing_reason(const row_view& r, column_id c, const std::string& pricing_reason) {
   const column& k = info(c);
   const bool per_gpu = c == cols::tput_per_gpu || c == cols::input_tput_per_gpu || c == cols::output_tput_per_gpu ||
                        (k.economic() && k.metric != economic_metric::measured_j_per_token);
@@ -374,9 +374,11 @@ inline std::string missing_reason(const row_view& r, column_id c, const std::str
 
 }  // namespace detail
 
-inline frontier_set result_table::frontiers() const { return frontiers(frontier_spec{}); }
+template <class>
+frontier_set result_table::frontiers() const { return frontiers(frontier_spec{}); }
 
-inline frontier_set result_table::frontiers(const frontier_spec& spec) const {
+template <class>
+frontier_set result_table::frontiers(const frontier_spec& spec) const {
   for (auto [c, field] : {std::pair{spec.x, "x"}, std::pair{spec.y, "y"}}) {
     if (!info(c).numeric())
       throw input_error({"", std::nullopt, std::nullopt, field}, std::string(name_of(c)) + " is not a numeric column");

@@ -41,7 +41,7 @@ INFERLENS_BEGIN_NAMESPACE
 struct spec_value {
   double value = std::numeric_limits<double>::quiet_NaN();
   std::string source, vintage;
-  bool known() const noexcept { return std::isfinite(value); }
+  INFERLENS_LAZY bool known() const noexcept { return std::isfinite(value); }
 };
 
 /// Silicon figures of one accelerator (per GPU).
@@ -54,18 +54,18 @@ struct accelerator_spec {
   spec_value scale_up_domain;                      ///< GPUs in one scale-up domain
 
   /// Bytes per second of HBM bandwidth.
-  double bandwidth() const noexcept { return hbm_tb_per_s.value * 1e12; }
+  INFERLENS_LAZY double bandwidth() const noexcept { return hbm_tb_per_s.value * 1e12; }
   /// Bytes of HBM.
-  double capacity() const noexcept { return hbm_gb.value * 1e9; }
+  INFERLENS_LAZY double capacity() const noexcept { return hbm_gb.value * 1e9; }
   /// Peak dense FLOP/s for math on weights of a precision: its own format where the chip has
   /// one, else the nearest wider one it has (fp4 weights on Hopper run fp8 or bf16 math).
-  double peak_flops(std::string_view precision) const;
+  INFERLENS_LAZY double peak_flops(std::string_view precision) const;
 };
 
 namespace detail {
 
 // Bytes per weight of a precision name, or 0 when unknown.
-inline double precision_bytes(std::string_view precision) noexcept {
+INFERLENS_LAZY double precision_bytes(std::string_view precision) noexcept {
   const std::string p = lower(trim(precision));
   if (p == "fp4" || p == "mxfp4" || p == "nvfp4" || p == "int4" || p == "w4a16" || p == "w4a8" || p == "awq" || p == "gptq") return 0.5;
   if (p == "fp8" || p == "int8" || p == "w8a8" || p == "fp8_e4m3" || p == "mxfp8") return 1;
@@ -74,7 +74,7 @@ inline double precision_bytes(std::string_view precision) noexcept {
   return 0;
 }
 
-inline std::vector<accelerator_spec> parse_specs(std::string_view text, const std::string& origin) {
+INFERLENS_LAZY std::vector<accelerator_spec> parse_specs(std::string_view text, const std::string& origin) {
   const auto fail = [&](const std::string& field, const std::string& m) -> void {
     throw input_error({origin, std::nullopt, std::nullopt, field}, m);
   };
@@ -120,7 +120,8 @@ inline std::vector<accelerator_spec> parse_specs(std::string_view text, const st
 
 }  // namespace detail
 
-inline double accelerator_spec::peak_flops(std::string_view precision) const {
+template <class>
+double accelerator_spec::peak_flops(std::string_view precision) const {
   const double bytes = detail::precision_bytes(precision);
   if (bytes == 0)
     throw input_error({"", std::nullopt, std::nullopt, "precision"},
@@ -131,14 +132,14 @@ inline double accelerator_spec::peak_flops(std::string_view precision) const {
 }
 
 /// The accelerators whose specs the library ships (data/accelerator_specs.json, embedded).
-inline const std::vector<accelerator_spec>& shipped_specs() {
+INFERLENS_LAZY const std::vector<accelerator_spec>& shipped_specs() {
   static const std::vector<accelerator_spec> specs =
       detail::parse_specs(detail::accelerator_specs_json, "data/accelerator_specs.json");
   return specs;
 }
 
 /// The specs of an accelerator (a raw label such as "b200-trt" is normalised), or nullptr.
-inline const accelerator_spec* find_spec(std::string_view accelerator) {
+INFERLENS_LAZY const accelerator_spec* find_spec(std::string_view accelerator) {
   const std::string key = normalize_accelerator(detail::trim(accelerator));
   for (const accelerator_spec& s : shipped_specs())
     if (s.key == key) return &s;
@@ -146,7 +147,7 @@ inline const accelerator_spec* find_spec(std::string_view accelerator) {
 }
 
 /// Specs of an accelerator; an unknown one is an input_error naming the field.
-inline const accelerator_spec& spec_of(std::string_view accelerator, std::string_view field = "accelerator") {
+INFERLENS_LAZY const accelerator_spec& spec_of(std::string_view accelerator, std::string_view field = "accelerator") {
   if (const accelerator_spec* s = find_spec(accelerator)) return *s;
   std::vector<std::string_view> names;
   for (const accelerator_spec& s : shipped_specs()) names.push_back(s.key);
@@ -156,7 +157,7 @@ inline const accelerator_spec& spec_of(std::string_view accelerator, std::string
 }
 
 /// The architecture of a known model; a model without one is an input_error naming the field.
-inline const model_architecture& architecture_of(std::string_view model, std::string_view field = "model") {
+INFERLENS_LAZY const model_architecture& architecture_of(std::string_view model, std::string_view field = "model") {
   const model_identity* m = find_model(model);
   if (!m) throw input_error({"", std::nullopt, std::nullopt, std::string(field)}, "unknown model '" + std::string(model) + "' (data/models.json)");
   if (!m->architecture)
@@ -192,7 +193,7 @@ struct limit_config {
   std::optional<model_architecture> architecture;  ///< instead of data/models.json's
   std::optional<accelerator_spec> spec;           ///< instead of data/accelerator_specs.json's
 
-  bool disaggregated() const noexcept { return decode_gpus > 0; }
+  INFERLENS_LAZY bool disaggregated() const noexcept { return decode_gpus > 0; }
   /// GPUs of one replica (aggregated) or of one decode worker (disaggregated).
   std::int64_t replica_gpus() const noexcept { return disaggregated() ? decode_gpus_per_worker : tp * pp; }
   /// GPUs the per-GPU throughput divides by.
@@ -202,7 +203,7 @@ struct limit_config {
 /// What limits a step.
 enum class limit_kind : unsigned char { bandwidth, compute, capacity, interactivity, prefill };
 
-inline std::string_view to_string(limit_kind k) noexcept {
+INFERLENS_LAZY std::string_view to_string(limit_kind k) noexcept {
   switch (k) {
     case limit_kind::bandwidth: return "HBM bandwidth";
     case limit_kind::compute: return "compute";
@@ -221,9 +222,9 @@ struct step_time {
   double compute_s = 0;   ///< FLOPs / (GPUs x peak)
   double prefill_s = 0;   ///< prefill FLOPs of the requests this step replaces / (GPUs x peak)
   double comm_s = 0;      ///< tensor-parallel all-reduce bytes / scale-up bandwidth (not in the bound)
-  double memory_s() const noexcept { return weights_s + kv_s; }
+  INFERLENS_LAZY double memory_s() const noexcept { return weights_s + kv_s; }
   /// The bound's step: max(memory, compute) + prefill share.
-  double total_s() const noexcept { return std::max(memory_s(), compute_s) + prefill_s; }
+  INFERLENS_LAZY double total_s() const noexcept { return std::max(memory_s(), compute_s) + prefill_s; }
 };
 
 /// The resolved figures of a configuration: bytes, FLOPs and rates.
@@ -238,7 +239,7 @@ struct limit_model {
   double isl = 0, osl = 0;  ///< effective lengths (nominal x length_scale)
 
   /// KV bytes one sequence of `ctx` tokens holds (banded layers keep at most their window).
-  double kv_bytes(double ctx) const noexcept {
+  INFERLENS_LAZY double kv_bytes(double ctx) const noexcept {
     const double layers = static_cast<double>(arch.layers);
     const double banded = static_cast<double>(arch.sliding_window > 0 ? arch.sliding_window_layers : 0);
     const double per_layer = kv_bytes_per_token / layers;
@@ -246,7 +247,7 @@ struct limit_model {
   }
   /// Weight bytes a step of `batch` sequences reads: shared weights, plus the expected distinct
   /// experts of each MoE layer, E x (1 - (1 - k/E)^batch).
-  double weights_read(double batch) const noexcept {
+  INFERLENS_LAZY double weights_read(double batch) const noexcept {
     if (!arch.moe()) return arch.parameters * weight_bytes;
     const double e = static_cast<double>(arch.experts), k = static_cast<double>(arch.experts_per_token);
     const double touched = e * (1 - std::pow(1 - k / e, std::max(batch, 1.0)));
@@ -254,12 +255,12 @@ struct limit_model {
   }
   /// FLOPs to prefill one request of the effective ISL: 2 x active parameters per token plus
   /// causal attention (half of ISL^2 query-key pairs).
-  double prefill_flops() const noexcept {
+  INFERLENS_LAZY double prefill_flops() const noexcept {
     const double attention_pairs = isl * isl / 2;
     return 2 * arch.active_parameters * isl + arch.attention_flops_per_context_token() * attention_pairs;
   }
   /// The most sequences one replica holds: (GPUs x HBM x fraction - all weights) / KV per sequence.
-  double max_batch() const noexcept {
+  INFERLENS_LAZY double max_batch() const noexcept {
     const double n = static_cast<double>(config.replica_gpus());
     const double free = n * capacity * config.hbm_fraction - arch.parameters * weight_bytes;
     const double per_seq = kv_bytes(context);
@@ -267,7 +268,7 @@ struct limit_model {
     return config.max_batch && fit >= 1 ? std::min(fit, std::max(1.0, *config.max_batch)) : fit;
   }
   /// The ideal step of `batch` sequences.
-  step_time step(double batch) const noexcept {
+  INFERLENS_LAZY step_time step(double batch) const noexcept {
     const double n = static_cast<double>(config.replica_gpus());
     const double a = config.tokens_per_step;
     step_time t;
@@ -283,12 +284,12 @@ struct limit_model {
   }
   /// Tokens per GPU counted by InferenceMAX's tput_per_gpu for `output_rate` output tokens/s of
   /// one replica (aggregated) or of the whole deployment (disaggregated).
-  double total_factor() const noexcept { return config.prefill ? 1 + isl / osl : 1.0; }
+  INFERLENS_LAZY double total_factor() const noexcept { return config.prefill ? 1 + isl / osl : 1.0; }
 };
 
 /// Resolves a configuration: an unknown model, accelerator or precision, or an impossible
 /// parallelism, is an input_error naming the field.
-inline limit_model resolve(const limit_config& c) {
+INFERLENS_LAZY limit_model resolve(const limit_config& c) {
   const auto bad = [](std::string_view field, const std::string& m) { return input_error({"", std::nullopt, std::nullopt, std::string(field)}, m); };
   limit_model m;
   m.config = c;
@@ -335,26 +336,26 @@ struct limit_point {
 class limit_bound {
  public:
   limit_bound() = default;
-  explicit limit_bound(limit_model m) : model_(std::move(m)) { build(); }
+  INFERLENS_LAZY explicit limit_bound(limit_model m) : model_(std::move(m)) { build(); }
 
-  const limit_model& model() const noexcept { return model_; }
+  INFERLENS_LAZY const limit_model& model() const noexcept { return model_; }
   /// y = tput_per_gpu against x = interactivity (Steffen, like a measured frontier).
-  const inferlens::curve& curve() const noexcept { return curve_; }
+  INFERLENS_LAZY const inferlens::curve& curve() const noexcept { return curve_; }
   /// y = output_tput_per_gpu against the same x.
-  const inferlens::curve& output_curve() const noexcept { return output_curve_; }
+  INFERLENS_LAZY const inferlens::curve& output_curve() const noexcept { return output_curve_; }
   /// The highest interactivity the hardware allows (one sequence per step); 0 when the weights
   /// do not fit.
-  double max_interactivity() const noexcept { return max_x_; }
+  INFERLENS_LAZY double max_interactivity() const noexcept { return max_x_; }
   /// The most sequences one replica holds.
-  double max_batch() const noexcept { return max_batch_; }
-  bool empty() const noexcept { return max_batch_ < 1; }
+  INFERLENS_LAZY double max_batch() const noexcept { return max_batch_; }
+  INFERLENS_LAZY bool empty() const noexcept { return max_batch_ < 1; }
   /// Why there is no bound ("" when there is).
-  const std::string& reason() const noexcept { return reason_; }
+  INFERLENS_LAZY const std::string& reason() const noexcept { return reason_; }
 
   /// The bound at an interactivity: nothing above max_interactivity() (unreachable) or when the
   /// weights do not fit. Below the interactivity at which HBM fills, the batch stays at its
   /// maximum and the bound falls with the interactivity.
-  std::optional<limit_point> at(double interactivity) const noexcept {
+  INFERLENS_LAZY std::optional<limit_point> at(double interactivity) const noexcept {
     if (empty() || !(interactivity > 0) || interactivity > max_x_ * (1 + 1e-12)) return std::nullopt;
     if (interactivity <= x_of(max_batch_)) {
       limit_point p = point(max_batch_, interactivity);
@@ -370,9 +371,9 @@ class limit_bound {
   }
 
  private:
-  double x_of(double batch) const noexcept { return model_.config.tokens_per_step / model_.step(batch).total_s(); }
+  INFERLENS_LAZY double x_of(double batch) const noexcept { return model_.config.tokens_per_step / model_.step(batch).total_s(); }
 
-  limit_point point(double batch, double interactivity) const noexcept {
+  INFERLENS_LAZY limit_point point(double batch, double interactivity) const noexcept {
     limit_point p;
     p.interactivity = interactivity;
     p.batch = batch;
@@ -399,7 +400,7 @@ class limit_bound {
     return p;
   }
 
-  void build() {
+  INFERLENS_LAZY void build() {
     max_batch_ = model_.max_batch();
     if (max_batch_ < 1) {
       reason_ = "the weights and one sequence's KV cache do not fit in the replica's HBM";
@@ -429,10 +430,10 @@ class limit_bound {
 };
 
 /// The bound of a configuration (input_error for an unknown model, accelerator or precision).
-inline limit_bound bound(const limit_config& c) { return limit_bound(resolve(c)); }
+INFERLENS_LAZY limit_bound bound(const limit_config& c) { return limit_bound(resolve(c)); }
 
 /// Drafted tokens per step the bound assumes for a speculative-decoding method (all accepted).
-inline double tokens_per_step_of(std::string_view spec_decoding) {
+INFERLENS_LAZY double tokens_per_step_of(std::string_view spec_decoding) {
   const std::string s = detail::lower(detail::trim(spec_decoding));
   if (s.empty() || s == "none") return 1;
   return 4;  // up to 3 drafted tokens (MTP/EAGLE as InferenceMAX runs them), every one accepted, + 1
@@ -441,7 +442,7 @@ inline double tokens_per_step_of(std::string_view spec_decoding) {
 /// The configuration of a measured point: its model, accelerator, precision, parallelism
 /// (worker pools when disaggregated), ISL/OSL and speculative decoding. What is missing or unknown
 /// is an input_error naming the field.
-inline limit_config config_of(const benchmark_point& p) {
+INFERLENS_LAZY limit_config config_of(const benchmark_point& p) {
   const auto bad = [](std::string_view field, const std::string& m) { return input_error({"", std::nullopt, std::nullopt, std::string(field)}, m); };
   limit_config c;
   c.model = p.model.empty() ? p.model_raw : p.model;
@@ -490,13 +491,13 @@ struct point_limit {
   bool above = false;  ///< measured above the bound: the data or the specs are wrong
   std::optional<limit_kind> binding;
   std::string reason;  ///< why the point is above, or why there is no bound; "" otherwise
-  bool known() const noexcept { return std::isfinite(bound); }
+  INFERLENS_LAZY bool known() const noexcept { return std::isfinite(bound); }
 };
 
 /// A point against the bound of its own configuration. Never throws: what cannot be bounded
 /// (a model without architecture, an accelerator without specs, a missing field) says why in
 /// reason, with NaN figures.
-inline point_limit limit_of(const benchmark_point& p) {
+INFERLENS_LAZY point_limit limit_of(const benchmark_point& p) {
   point_limit out;
   out.measured = p.tput_per_gpu.value_or(std::numeric_limits<double>::quiet_NaN());
   out.interactivity = p.intvty.median.value_or(std::numeric_limits<double>::quiet_NaN());
@@ -557,7 +558,7 @@ inline point_limit limit_of(const benchmark_point& p) {
 }
 
 /// The table with pct_of_limit set on every row that can be bounded (others keep it missing).
-inline result_table with_limits(const result_table& t) {
+INFERLENS_LAZY result_table with_limits(const result_table& t) {
   std::vector<benchmark_point> points = t.points();
   for (benchmark_point& p : points) {
     const point_limit l = limit_of(p);
@@ -573,7 +574,7 @@ struct limit_flag {
 };
 
 /// Every row of a table above its bound.
-inline std::vector<limit_flag> above_limits(const result_table& t) {
+INFERLENS_LAZY std::vector<limit_flag> above_limits(const result_table& t) {
   std::vector<limit_flag> out;
   for (std::size_t i = 0; i < t.size(); ++i) {
     point_limit l = limit_of(t.point(i));

@@ -56,7 +56,7 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 /// Whether the first record names at least one known column.
-inline bool looks_like_csv(std::string_view text, const load_options* o) {
+INFERLENS_LAZY bool looks_like_csv(std::string_view text, const load_options* o) {
   try {
     csv_reader in;
     in.window(text, 0, false);
@@ -77,7 +77,7 @@ inline bool looks_like_csv(std::string_view text, const load_options* o) {
   }
 }
 
-inline file_format detect(std::string_view text, std::string_view name, const load_options* o) {
+INFERLENS_LAZY file_format detect(std::string_view text, std::string_view name, const load_options* o) {
   json_scanner in(text, utf8_bom_length(text));
   if (in.at_end()) fail_empty(name, file_format::automatic);
   const std::string ext = lower_extension(name);
@@ -143,7 +143,7 @@ struct path_kind {
   bool exists = false, directory = false, regular = false, symlink = false;
   int error = 0;
 };
-inline path_kind kind_of(const std::string& path, bool follow = true) {
+INFERLENS_LAZY path_kind kind_of(const std::string& path, bool follow = true) {
   struct stat st {};
   path_kind k;
   if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0) {
@@ -157,12 +157,12 @@ inline path_kind kind_of(const std::string& path, bool follow = true) {
   return k;
 }
 
-inline std::string join_path(const std::string& dir, std::string_view name) {
+INFERLENS_LAZY std::string join_path(const std::string& dir, std::string_view name) {
   return dir.empty() || dir.back() == '/' ? dir + std::string(name) : dir + "/" + std::string(name);
 }
 
 /// Paths in the order of their components ("a/b" before "a-b"), as a directory listing reads.
-inline bool path_less(std::string_view a, std::string_view b) {
+INFERLENS_LAZY bool path_less(std::string_view a, std::string_view b) {
   for (;;) {
     const auto ea = a.find('/'), eb = b.find('/');
     const std::string_view ca = a.substr(0, ea), cb = b.substr(0, eb);
@@ -182,13 +182,13 @@ struct directory_walk {
   std::vector<std::pair<std::string, input_error>> errors;
   std::map<std::string, std::string> notes;  // file -> what the walk decided about its folder
 
-  static bool bench_output(const std::string& dir) {
+  INFERLENS_LAZY static bool bench_output(const std::string& dir) {
     return kind_of(join_path(dir, "sweep.json")).regular &&
            (kind_of(join_path(dir, "run.json")).regular || kind_of(join_path(dir, "results")).directory ||
             kind_of(join_path(dir, "requests")).directory);
   }
 
-  void visit(const std::string& dir, int depth) {
+  INFERLENS_LAZY void visit(const std::string& dir, int depth) {
     if (depth > 64) return;
     if (bench_output(dir)) {
       files.push_back(join_path(dir, "sweep.json"));
@@ -220,12 +220,12 @@ struct directory_walk {
     }
     if (errno != 0)
       errors.emplace_back(dir, input_error(input_location{dir, {}, {}, {}}, std::string("cannot list the directory: ") + std::strerror(errno)));
-    std::sort(subdirs.begin(), subdirs.end(), path_less);
+    std::sort(subdirs.begin(), subdirs.end(), path_less<>);
     for (const std::string& sub : subdirs) visit(sub, depth + 1);
   }
 };
 
-inline void parse_into(std::string_view text, std::string_view name, file_format format, row_sink& sink) {
+INFERLENS_LAZY void parse_into(std::string_view text, std::string_view name, file_format format, row_sink& sink) {
   if (blank(text)) fail_empty(name, format);
   const bool automatic = format == file_format::automatic;
   if (automatic) format = detect(text, name, sink.options);
@@ -251,7 +251,7 @@ inline void parse_into(std::string_view text, std::string_view name, file_format
 
 /// Reads a file in blocks, never more than the limit; a CSV is parsed block by block, so its
 /// text is never held whole.
-inline file_format read_file_into(const std::string& file, const load_options& o, row_sink& sink) {
+INFERLENS_LAZY file_format read_file_into(const std::string& file, const load_options& o, row_sink& sink) {
   const std::string& name = file;
   const auto fail = [&](const std::string& m) { throw input_error(input_location{name, {}, {}, {}}, m); };
   struct stat st {};
@@ -327,7 +327,7 @@ inline file_format read_file_into(const std::string& file, const load_options& o
 /// Drops the rows from `rows` on (a file that failed half-way).
 /// Drops the rows from `rows` on (a file that failed half-way), and the columns only those rows
 /// had, so the table is as if the file had not been read.
-inline void truncate(table_storage& s, std::size_t rows) {
+INFERLENS_LAZY void truncate(table_storage& s, std::size_t rows) {
   for (std::size_t i = 0; i < s.columns.size(); ++i) {
     column_store& c = s.columns[i];
     if (c.numbers.size() > rows) c.numbers.resize(rows);
@@ -340,7 +340,7 @@ inline void truncate(table_storage& s, std::size_t rows) {
   s.rows = rows;
 }
 
-inline result_table finish(row_sink& sink, std::vector<source_file> files) {
+INFERLENS_LAZY result_table finish(row_sink& sink, std::vector<source_file> files) {
   result_table t(std::shared_ptr<const table_storage>(std::move(sink.storage)));
   t.set_files(std::move(files));
   return t;
@@ -355,13 +355,13 @@ inline result_table finish(row_sink& sink, std::vector<source_file> files) {
 /// (time_to_first_token, request_latency, ... objects); several objects are SGLang JSON lines;
 /// anything else is CSV when named *.csv or when its first line names a known column.
 /// @throws input_error, saying what was expected, when nothing fits.
-inline file_format detect_format(std::string_view text, std::string_view name, const load_options& o = {}) {
+INFERLENS_LAZY file_format detect_format(std::string_view text, std::string_view name, const load_options& o = {}) {
   return detail::detect(text, name, &o);
 }
 
 /// Parses one document already in memory; `name` names it in errors and becomes the points'
 /// `source`.
-inline result_table parse(std::string_view text, std::string_view name, const load_options& o = {}) {
+INFERLENS_LAZY result_table parse(std::string_view text, std::string_view name, const load_options& o = {}) {
   detail::row_sink sink;
   sink.options = &o;
   if (detail::blank(text)) detail::fail_empty(name, o.format);
@@ -377,7 +377,7 @@ inline result_table parse(std::string_view text, std::string_view name, const lo
 /// cannot be listed. Every input is tried: without `lenient`, a load_error listing every bad
 /// input is thrown at the end; with it, bad inputs are recorded in files() and the rest is loaded.
 /// Paths are strings; a std::filesystem::path converts.
-inline result_table load(const std::vector<std::string>& inputs, const load_options& o = {}) {
+INFERLENS_LAZY result_table load(const std::vector<std::string>& inputs, const load_options& o = {}) {
   detail::row_sink sink;
   sink.options = &o;
   std::vector<source_file> files;
@@ -412,7 +412,7 @@ inline result_table load(const std::vector<std::string>& inputs, const load_opti
         failed(input, input_error(input_location{input, {}, {}, {}}, "no result files (*.json, *.jsonl, *.csv) in the directory"));
       continue;
     }
-    std::sort(walk.files.begin(), walk.files.end(), detail::path_less);
+    std::sort(walk.files.begin(), walk.files.end(), detail::path_less<>);
     for (const std::string& file : walk.files) {
       read(file);
       if (const auto note = walk.notes.find(file); note != walk.notes.end() && !files.empty())
@@ -424,7 +424,7 @@ inline result_table load(const std::vector<std::string>& inputs, const load_opti
 }
 
 /// One file or directory.
-inline result_table load(const std::string& input, const load_options& o = {}) {
+INFERLENS_LAZY result_table load(const std::string& input, const load_options& o = {}) {
   return load(std::vector<std::string>{input}, o);
 }
 

@@ -40,25 +40,25 @@ struct model_architecture {
   double kv_bytes_per_token_fp8 = 0;   ///< the same in 8 bits
   std::string source;
 
-  bool moe() const noexcept { return experts > 0 && experts_per_token > 0 && moe_layers > 0; }
+  INFERLENS_LAZY bool moe() const noexcept { return experts > 0 && experts_per_token > 0 && moe_layers > 0; }
   /// Parameters of one routed expert in one layer: (all - active) / ((experts - per token) * MoE layers).
-  double expert_parameters() const noexcept {
+  INFERLENS_LAZY double expert_parameters() const noexcept {
     if (!moe() || experts <= experts_per_token) return 0;
     return (parameters - active_parameters) / static_cast<double>((experts - experts_per_token) * moe_layers);
   }
   /// Parameters every token uses whatever the routing (attention, dense layers, shared experts).
-  double shared_parameters() const noexcept {
+  INFERLENS_LAZY double shared_parameters() const noexcept {
     return active_parameters - expert_parameters() * static_cast<double>(experts_per_token * moe_layers);
   }
   /// KV elements one token of context adds over all layers: 2 x layers x KV heads x head dim,
   /// or layers x (latent + rotary key) with MLA.
-  double kv_elements_per_token() const noexcept {
+  INFERLENS_LAZY double kv_elements_per_token() const noexcept {
     if (mla) return static_cast<double>(layers * (mla->kv_lora_rank + mla->qk_rope_head_dim));
     return static_cast<double>(2 * layers * kv_heads * head_dim);
   }
   /// Attention FLOPs per token of context per decoded token, all layers: 2 x heads x (query-key
   /// width + value width) x layers (MLA in its absorbed form: latent + rotary, and latent).
-  double attention_flops_per_context_token() const noexcept {
+  INFERLENS_LAZY double attention_flops_per_context_token() const noexcept {
     const double qk = mla ? static_cast<double>(mla->kv_lora_rank + mla->qk_rope_head_dim) : static_cast<double>(head_dim);
     const double v = mla ? static_cast<double>(mla->kv_lora_rank) : static_cast<double>(head_dim);
     return 2.0 * static_cast<double>(attention_heads) * (qk + v) * static_cast<double>(layers);
@@ -78,7 +78,7 @@ namespace detail {
 
 /// The base name of a checkpoint: without directories, the organisation, a Hugging Face cache's
 /// "models--org--name/snapshots/<hash>" wrapping, or a trailing '/'.
-inline std::string checkpoint_base_name(std::string_view raw) {
+INFERLENS_LAZY std::string checkpoint_base_name(std::string_view raw) {
   std::string s(trim(raw));
   while (!s.empty() && s.back() == '/') s.pop_back();
   if (const auto at = s.find("models--"); at != std::string::npos) {
@@ -154,7 +154,7 @@ model_architecture parse_architecture(const json_node& a, const std::string& fie
 
 /// One of the library's data documents (models, accelerator specs): its JSON tree, after checking
 /// that its "format" names `format`. Errors name `origin`, the byte or the field.
-inline json_node parse_data_document(std::string_view text, const std::string& origin, std::string_view format) {
+INFERLENS_LAZY json_node parse_data_document(std::string_view text, const std::string& origin, std::string_view format) {
   json_node doc;
   try {
     doc = parse_json(text);
@@ -167,7 +167,7 @@ inline json_node parse_data_document(std::string_view text, const std::string& o
   return doc;
 }
 
-inline std::vector<model_identity> parse_models(std::string_view text, const std::string& origin) {
+INFERLENS_LAZY std::vector<model_identity> parse_models(std::string_view text, const std::string& origin) {
   const auto fail = [&](const std::string& field, const std::string& m) -> void {
     throw input_error({origin, std::nullopt, std::nullopt, field}, m);
   };
@@ -202,13 +202,13 @@ inline std::vector<model_identity> parse_models(std::string_view text, const std
 }  // namespace detail
 
 /// The models the library knows (data/models.json, embedded).
-inline const std::vector<model_identity>& known_models() {
+INFERLENS_LAZY const std::vector<model_identity>& known_models() {
   static const std::vector<model_identity> models = detail::parse_models(detail::models_json, "data/models.json");
   return models;
 }
 
 /// The known model a name or InferenceMAX prefix denotes, or nullptr.
-inline const model_identity* find_model(std::string_view raw, std::string_view inferencemax_prefix = {}) {
+INFERLENS_LAZY const model_identity* find_model(std::string_view raw, std::string_view inferencemax_prefix = {}) {
   if (!inferencemax_prefix.empty())
     for (const model_identity& m : known_models())
       for (const std::string& p : m.inferencemax_prefixes)
@@ -224,7 +224,7 @@ inline const model_identity* find_model(std::string_view raw, std::string_view i
 
 /// The canonical base model of a checkpoint name or path (and InferenceMAX model prefix): the
 /// known model's name, else the checkpoint's base name as written.
-inline std::string canonical_model(std::string_view raw, std::string_view inferencemax_prefix = {}) {
+INFERLENS_LAZY std::string canonical_model(std::string_view raw, std::string_view inferencemax_prefix = {}) {
   if (const model_identity* m = find_model(raw, inferencemax_prefix)) return m->name;
   return detail::checkpoint_base_name(raw);
 }

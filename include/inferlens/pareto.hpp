@@ -44,18 +44,18 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 // Every kernel works in "maximise everything" coordinates.
-inline double oriented(double v, sense s) noexcept { return s == sense::maximize ? v : -v; }
+INFERLENS_LAZY double oriented(double v, sense s) noexcept { return s == sense::maximize ? v : -v; }
 
 // Maps a non-NaN double to an unsigned integer with the same order; -0.0 is folded into +0.0
 // first so that equal values get equal keys.
-inline std::uint64_t x_order_key(double v) noexcept {
+INFERLENS_LAZY std::uint64_t x_order_key(double v) noexcept {
   const auto bits = std::bit_cast<std::uint64_t>(v + 0.0);
   constexpr std::uint64_t sign = std::uint64_t{1} << 63;
   return (bits & sign) ? ~bits : (bits | sign);
 }
 
 // Asks for the cache line holding p ahead of a read at a random place.
-inline void prefetch(const void* p) noexcept {
+INFERLENS_LAZY void prefetch(const void* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
   __builtin_prefetch(p);
 #else
@@ -69,18 +69,18 @@ struct xy_columns {
   const double* xs;
   const double* ys;
   double x_sign, y_sign;  // +1 or -1: multiplying is exactly the negation of oriented()
-  double x(std::size_t i) const noexcept { return xs[i] * x_sign; }
-  double y(std::size_t i) const noexcept { return ys[i] * y_sign; }
-  void prefetch_y(std::size_t i) const noexcept { prefetch(ys + i); }
+  INFERLENS_LAZY double x(std::size_t i) const noexcept { return xs[i] * x_sign; }
+  INFERLENS_LAZY double y(std::size_t i) const noexcept { return ys[i] * y_sign; }
+  INFERLENS_LAZY void prefetch_y(std::size_t i) const noexcept { prefetch(ys + i); }
 };
 struct xy_rows {
   const double* values;
   double x_sign, y_sign;
-  double x(std::size_t i) const noexcept { return values[2 * i] * x_sign; }
-  double y(std::size_t i) const noexcept { return values[2 * i + 1] * y_sign; }
-  void prefetch_y(std::size_t i) const noexcept { prefetch(values + 2 * i + 1); }
+  INFERLENS_LAZY double x(std::size_t i) const noexcept { return values[2 * i] * x_sign; }
+  INFERLENS_LAZY double y(std::size_t i) const noexcept { return values[2 * i + 1] * y_sign; }
+  INFERLENS_LAZY void prefetch_y(std::size_t i) const noexcept { prefetch(values + 2 * i + 1); }
 };
-inline double sign_of(sense s) noexcept { return s == sense::maximize ? 1.0 : -1.0; }
+INFERLENS_LAZY double sign_of(sense s) noexcept { return s == sense::maximize ? 1.0 : -1.0; }
 
 // What the sort moves: x's order key (see x_order_key: equal keys mean equal x, and unsigned key
 // order is x order, which lets a radix sort do the sorting) and the input index. y is not
@@ -91,7 +91,7 @@ struct sort_record;
 template <>
 struct sort_record<std::uint32_t> {
   std::uint32_t key_lo, key_hi, index;
-  static sort_record make(std::uint64_t key, std::uint32_t i) noexcept {
+  INFERLENS_LAZY static sort_record make(std::uint64_t key, std::uint32_t i) noexcept {
     return {static_cast<std::uint32_t>(key), static_cast<std::uint32_t>(key >> 32), i};
   }
   std::uint64_t key() const noexcept { return (std::uint64_t{key_hi} << 32) | key_lo; }
@@ -99,7 +99,7 @@ struct sort_record<std::uint32_t> {
 template <>
 struct sort_record<std::uint64_t> {
   std::uint64_t key_, index;
-  static sort_record make(std::uint64_t key, std::uint64_t i) noexcept { return {key, i}; }
+  INFERLENS_LAZY static sort_record make(std::uint64_t key, std::uint64_t i) noexcept { return {key, i}; }
   std::uint64_t key() const noexcept { return key_; }
 };
 
@@ -110,7 +110,7 @@ inline constexpr int radix_bits = 11;
 inline constexpr int radix_digits = (64 + radix_bits - 1) / radix_bits;
 inline constexpr std::size_t radix_buckets = std::size_t{1} << radix_bits;
 
-inline std::size_t radix_digit(std::uint64_t key, int d) noexcept {
+INFERLENS_LAZY std::size_t radix_digit(std::uint64_t key, int d) noexcept {
   return static_cast<std::size_t>(key >> (radix_bits * d)) & (radix_buckets - 1);
 }
 
@@ -121,7 +121,7 @@ template <class T>
 struct reusable_buffer {
   std::unique_ptr<T[]> data;
   std::size_t capacity = 0;
-  T* get(std::size_t n) {
+  INFERLENS_LAZY T* get(std::size_t n) {
     if (n > capacity) {
       const std::size_t grown = std::max(n, capacity + capacity / 2);
       data.reset();  // give the old block back before asking for the bigger one
@@ -131,7 +131,7 @@ struct reusable_buffer {
     }
     return data.get();
   }
-  void release() noexcept {
+  INFERLENS_LAZY void release() noexcept {
     data.reset();
     capacity = 0;
   }
@@ -151,7 +151,7 @@ struct frontier_workspace {
   std::vector<record> sample;                            // the prefilter's sample
   std::vector<double> front_x, front_y;                  // the sample's frontier
   std::vector<std::pair<double, Idx>> group;             // nondominated ranks: one equal-x group
-  void release() noexcept {
+  INFERLENS_LAZY void release() noexcept {
     points.release();
     scratch.release();
     histogram.release();
@@ -172,7 +172,7 @@ frontier_workspace<Idx>& thread_frontier_workspace() {
 }
 
 /// Frees the calling thread's frontier scratch memory (the next call allocates it afresh).
-inline void release_frontier_workspace() noexcept {
+INFERLENS_LAZY void release_frontier_workspace() noexcept {
   thread_frontier_workspace<std::uint32_t>().release();
   thread_frontier_workspace<std::uint64_t>().release();
 }
@@ -325,7 +325,7 @@ std::size_t sweep_in_place(sort_record<Idx>* sorted, std::size_t m, const Points
 
 // Index of the first element >= v in a sorted, non-empty array (size if none), without the
 // branch mispredictions of std::lower_bound.
-inline std::size_t branchless_lower_bound(const double* a, std::size_t n, double v) noexcept {
+INFERLENS_LAZY std::size_t branchless_lower_bound(const double* a, std::size_t n, double v) noexcept {
   const double* base = a;
   while (n > 1) {
     const std::size_t half = n / 2;
@@ -526,7 +526,7 @@ double to_objective_value(V&& v) {
   }
 }
 
-inline void check_nd_shape(const char* what, std::size_t values, std::size_t d, std::size_t senses) {
+INFERLENS_LAZY void check_nd_shape(const char* what, std::size_t values, std::size_t d, std::size_t senses) {
   if (d == 0) throw std::invalid_argument(std::string(what) + ": the number of objectives d must be at least 1");
   if (senses != d)
     throw std::invalid_argument(std::string(what) + ": " + std::to_string(senses) + " senses given for " +
@@ -536,7 +536,7 @@ inline void check_nd_shape(const char* what, std::size_t values, std::size_t d, 
                                 " values is not a whole number of rows of " + std::to_string(d) + " objectives");
 }
 
-inline void check_same_size(const char* what, std::size_t nx, std::size_t ny) {
+INFERLENS_LAZY void check_same_size(const char* what, std::size_t nx, std::size_t ny) {
   if (nx != ny)
     throw std::invalid_argument(std::string(what) + ": x has " + std::to_string(nx) + " values but y has " +
                                 std::to_string(ny));
@@ -549,10 +549,10 @@ struct oriented_rows {
   std::size_t d = 0;
   std::vector<double> values;       // kept rows, in the order below, row-major
   std::vector<std::size_t> index;   // input index of each kept row
-  const double* row(std::size_t r) const noexcept { return values.data() + r * d; }
+  INFERLENS_LAZY const double* row(std::size_t r) const noexcept { return values.data() + r * d; }
 };
 
-inline oriented_rows orient_and_order(std::span<const double> values, std::size_t d, std::span<const sense> senses) {
+INFERLENS_LAZY oriented_rows orient_and_order(std::span<const double> values, std::size_t d, std::span<const sense> senses) {
   const std::size_t n = values.size() / d;
   std::vector<double> flipped(values.size());
   std::vector<std::size_t> order;
@@ -582,7 +582,7 @@ inline oriented_rows orient_and_order(std::span<const double> values, std::size_
 }
 
 // In oriented coordinates, for q processed before p: q is at least as good everywhere.
-inline bool weakly_dominates(const double* q, const double* p, std::size_t d) noexcept {
+INFERLENS_LAZY bool weakly_dominates(const double* q, const double* p, std::size_t d) noexcept {
   for (std::size_t j = 0; j < d; ++j)
     if (q[j] < p[j]) return false;
   return true;
@@ -590,7 +590,7 @@ inline bool weakly_dominates(const double* q, const double* p, std::size_t d) no
 
 // N-objective frontier for any d, by sort-filter-skyline: in the order above a point is on the
 // frontier iff no frontier point found so far is at least as good everywhere. Input order out.
-inline std::vector<std::size_t> frontier_nd_general(std::span<const double> values, std::size_t d,
+INFERLENS_LAZY std::vector<std::size_t> frontier_nd_general(std::span<const double> values, std::size_t d,
                                                     std::span<const sense> senses) {
   const oriented_rows rows = orient_and_order(values, d, senses);
   std::vector<std::size_t> front;  // positions in rows
@@ -609,7 +609,7 @@ inline std::vector<std::size_t> frontier_nd_general(std::span<const double> valu
 // Non-dominated layers for any d. A point's rank is one more than the highest rank among the
 // points that dominate it; if layer k holds a dominator of p, so does every layer before k,
 // hence a binary search over the layers.
-inline std::vector<std::size_t> ranks_nd_general(std::span<const double> values, std::size_t d,
+INFERLENS_LAZY std::vector<std::size_t> ranks_nd_general(std::span<const double> values, std::size_t d,
                                                  std::span<const sense> senses) {
   const oriented_rows rows = orient_and_order(values, d, senses);
   std::vector<std::size_t> rank(values.size() / d, 0);
@@ -634,7 +634,7 @@ inline std::vector<std::size_t> ranks_nd_general(std::span<const double> values,
 /// ascending (whatever the senses). Points with a NaN coordinate are ignored. O(n log n), and
 /// close to O(n) on random data.
 /// @throws std::invalid_argument when x and y differ in size.
-inline std::vector<std::size_t> frontier_2d(std::span<const double> x, std::span<const double> y,
+INFERLENS_LAZY std::vector<std::size_t> frontier_2d(std::span<const double> x, std::span<const double> y,
                                             sense sx = sense::maximize, sense sy = sense::maximize) {
   detail::check_same_size("frontier_2d", x.size(), y.size());
   // Oriented x ascending is x descending when x is minimised.
@@ -647,7 +647,7 @@ inline std::vector<std::size_t> frontier_2d(std::span<const double> x, std::span
 /// frontier, 2 for the frontier once rank 1 is removed, and so on; 0 for points with a NaN.
 /// A later exact duplicate of a point ranks one below it. O(n log n).
 /// @throws std::invalid_argument when x and y differ in size.
-inline std::vector<std::size_t> nondominated_ranks_2d(std::span<const double> x, std::span<const double> y,
+INFERLENS_LAZY std::vector<std::size_t> nondominated_ranks_2d(std::span<const double> x, std::span<const double> y,
                                                       sense sx = sense::maximize, sense sy = sense::maximize) {
   detail::check_same_size("nondominated_ranks_2d", x.size(), y.size());
   return detail::ranks_of(detail::xy_columns{x.data(), y.data(), detail::sign_of(sx), detail::sign_of(sy)}, x.size());
@@ -656,7 +656,7 @@ inline std::vector<std::size_t> nondominated_ranks_2d(std::span<const double> x,
 /// The N-objective Pareto frontier of `values` (row-major, n rows × d objectives) with one sense
 /// per objective: indices of the non-dominated rows in input order. Rows with a NaN are ignored.
 /// @throws std::invalid_argument when d is 0, senses.size() != d or values.size() % d != 0.
-inline std::vector<std::size_t> frontier_nd(std::span<const double> values, std::size_t d,
+INFERLENS_LAZY std::vector<std::size_t> frontier_nd(std::span<const double> values, std::size_t d,
                                             std::span<const sense> senses) {
   detail::check_nd_shape("frontier_nd", values.size(), d, senses.size());
   if (d == 2)  // the fast kernel, reading the rows in place; same answer (tests check)
@@ -668,7 +668,7 @@ inline std::vector<std::size_t> frontier_nd(std::span<const double> values, std:
 /// Non-dominated layers of N-objective rows (see nondominated_ranks_2d): rank per input row,
 /// 0 for rows with a NaN.
 /// @throws std::invalid_argument when d is 0, senses.size() != d or values.size() % d != 0.
-inline std::vector<std::size_t> nondominated_ranks(std::span<const double> values, std::size_t d,
+INFERLENS_LAZY std::vector<std::size_t> nondominated_ranks(std::span<const double> values, std::size_t d,
                                                    std::span<const sense> senses) {
   detail::check_nd_shape("nondominated_ranks", values.size(), d, senses.size());
   if (d == 2) {

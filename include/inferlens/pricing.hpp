@@ -34,14 +34,14 @@ INFERLENS_BEGIN_NAMESPACE
 enum class tier : unsigned char { hyperscaler, neocloud, rental };
 
 /// The tier's key in the presets: "hyperscaler", "neocloud", "rental".
-inline constexpr std::string_view to_string(tier t) noexcept {
+INFERLENS_LAZY constexpr std::string_view to_string(tier t) noexcept {
   return t == tier::hyperscaler ? "hyperscaler" : t == tier::neocloud ? "neocloud" : "rental";
 }
 
 /// A tier by name (any case): hyperscaler, neocloud, rental, InferenceX's costh, costn, costr,
 /// and the spellings owning-hyperscaler, hyperscaler-owner, h, owning-neocloud, neocloud-giant,
 /// neocloud-owner, n, 3yr-rental, rental-3y, 3-year-rental, r.
-inline std::optional<tier> parse_tier(std::string_view name) noexcept {
+INFERLENS_LAZY std::optional<tier> parse_tier(std::string_view name) noexcept {
   struct alias {
     std::string_view name;
     tier t;
@@ -190,14 +190,14 @@ inline constexpr model_field<component_power_model> component_fields[] = {
     {"other_it_w_per_gpu", &component_power_model::other_it_w_per_gpu},
     {"pue", &component_power_model::pue},
 };
-inline std::span<const model_field<owner_model>> fields_of(const owner_model&) noexcept { return owner_fields; }
-inline std::span<const model_field<renter_model>> fields_of(const renter_model&) noexcept { return renter_fields; }
-inline std::span<const model_field<component_power_model>> fields_of(const component_power_model&) noexcept {
+INFERLENS_LAZY std::span<const model_field<owner_model>> fields_of(const owner_model&) noexcept { return owner_fields; }
+INFERLENS_LAZY std::span<const model_field<renter_model>> fields_of(const renter_model&) noexcept { return renter_fields; }
+INFERLENS_LAZY std::span<const model_field<component_power_model>> fields_of(const component_power_model&) noexcept {
   return component_fields;
 }
 
 // A given value must be a number inside its parameter's range.
-inline void check_given(std::string_view key, const std::optional<double>& v) {
+INFERLENS_LAZY void check_given(std::string_view key, const std::optional<double>& v) {
   if (!v) return;
   const parameter_spec& p = *find_parameter(key);
   if (in_range(p, *v) && is_cost_or_power(key) && !implausible(*v).empty()) bad_parameter(key, implausible(*v));
@@ -205,7 +205,7 @@ inline void check_given(std::string_view key, const std::optional<double>& v) {
   bad_parameter(key, concat("must be ", range_text(p), ", got ", num(*v)));
 }
 
-inline std::string given_parameters(const auto& model) {
+INFERLENS_LAZY std::string given_parameters(const auto& model) {
   std::string s;
   for (const auto& f : fields_of(model))
     if (model.*f.member) s += concat(", ", f.key, " ", num(*(model.*f.member)));
@@ -234,7 +234,7 @@ struct parameter_picker {
   const accelerator_preset* acc;
   source_map sources;
 
-  std::optional<double> find(std::string_view key, const std::optional<double>& given) {
+  INFERLENS_LAZY std::optional<double> find(std::string_view key, const std::optional<double>& given) {
     if (given) {
       sources[std::string(key)] = "given";
       return given;
@@ -246,19 +246,19 @@ struct parameter_picker {
     return v->value;
   }
 
-  double need(std::string_view key, const std::optional<double>& given, std::string_view accelerator) {
+  INFERLENS_LAZY double need(std::string_view key, const std::optional<double>& given, std::string_view accelerator) {
     if (auto v = find(key, given)) return *v;
     bad_parameter(key, accelerator.empty() ? std::string("no value given and none in the presets")
                                            : concat("no value given and none in the presets for '", accelerator, "'"));
   }
 
-  double derived(std::string_view key, double v, std::string source) {
+  INFERLENS_LAZY double derived(std::string_view key, double v, std::string source) {
     sources[std::string(key)] = std::move(source);
     return v;
   }
 };
 
-[[noreturn]] inline void no_preset(std::string_view accelerator, const preset_db& db, std::string_view remedy) {
+INFERLENS_LAZY [[noreturn]] inline void no_preset(std::string_view accelerator, const preset_db& db, std::string_view remedy) {
   if (accelerator.empty())
     throw input_error({"", std::nullopt, std::nullopt, "accelerator"},
                       concat("no accelerator to look up in the presets (none named, or the points span several): ", remedy));
@@ -266,7 +266,7 @@ struct parameter_picker {
                     concat("no preset for accelerator '", accelerator, "' (presets: ", db.accelerator_names(), "): ", remedy));
 }
 
-inline std::string tiers_of(const accelerator_preset& a, std::string_view vintage) {
+INFERLENS_LAZY std::string tiers_of(const accelerator_preset& a, std::string_view vintage) {
   std::vector<std::string_view> tiers;
   for (std::string_view v : {vintage, any_vintage})
     if (auto it = a.cost_usd_per_gpu_hour.find(v); it != a.cost_usd_per_gpu_hour.end())
@@ -284,7 +284,7 @@ std::string vintages_of(const Map& m) {
 
 // --- cost ---
 
-inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const published_tier& m) {
+INFERLENS_LAZY cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const published_tier& m) {
   const accelerator_preset* acc = db.find(accelerator);
   if (!acc) no_preset(accelerator, db, "price it with a fixed rate and power, or add it to the presets");
   const std::string vintage = db.vintage(m.vintage);
@@ -306,7 +306,7 @@ inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator
   return b;
 }
 
-inline cost_breakdown cost_for(const preset_db&, std::string_view accelerator, const fixed_rate& m) {
+INFERLENS_LAZY cost_breakdown cost_for(const preset_db&, std::string_view accelerator, const fixed_rate& m) {
   cost_breakdown b = given_cost(m.usd_per_gpu_hour);
   b.accelerator = std::string(accelerator);
   return b;
@@ -314,7 +314,7 @@ inline cost_breakdown cost_for(const preset_db&, std::string_view accelerator, c
 
 // The accelerator's IT kW for the owned model: its preset power, divided by PUE when that
 // figure is on the utility basis.
-inline double owned_it_kw(parameter_picker& pick, const owner_model& m, std::string_view accelerator, const std::string& vintage,
+INFERLENS_LAZY double owned_it_kw(parameter_picker& pick, const owner_model& m, std::string_view accelerator, const std::string& vintage,
                           double pue) {
   if (m.it_kw_per_gpu) return *pick.find("it_kw_per_gpu", m.it_kw_per_gpu);
   if (pick.acc)
@@ -326,7 +326,7 @@ inline double owned_it_kw(parameter_picker& pick, const owner_model& m, std::str
   return pick.need("it_kw_per_gpu", std::nullopt, accelerator);
 }
 
-inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const owner_model& m) {
+INFERLENS_LAZY cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const owner_model& m) {
   const accelerator_preset* acc = db.find(accelerator);
   const std::string vintage = db.find_vintage(m.vintage).value_or(std::string());
   parameter_picker pick{db, acc, {}};
@@ -351,7 +351,7 @@ inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator
   return b;
 }
 
-inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const renter_model& m) {
+INFERLENS_LAZY cost_breakdown cost_for(const preset_db& db, std::string_view accelerator, const renter_model& m) {
   const accelerator_preset* acc = db.find(accelerator);
   const std::string vintage = db.find_vintage(m.vintage).value_or(std::string());
   parameter_picker pick{db, acc, {}};
@@ -378,7 +378,7 @@ inline cost_breakdown cost_for(const preset_db& db, std::string_view accelerator
 
 // --- power ---
 
-inline power_breakdown power_for(const preset_db& db, std::string_view accelerator, const preset_power& m) {
+INFERLENS_LAZY power_breakdown power_for(const preset_db& db, std::string_view accelerator, const preset_power& m) {
   const accelerator_preset* acc = db.find(accelerator);
   if (!acc) no_preset(accelerator, db, "give its power, or add it to the presets");
   const std::string vintage = db.vintage(m.vintage);
@@ -414,13 +414,13 @@ inline power_breakdown power_for(const preset_db& db, std::string_view accelerat
   return b;
 }
 
-inline power_breakdown power_for(const preset_db&, std::string_view accelerator, const fixed_power& m) {
+INFERLENS_LAZY power_breakdown power_for(const preset_db&, std::string_view accelerator, const fixed_power& m) {
   power_breakdown b = given_power(m.kw_per_gpu, m.basis, m.pue);
   b.accelerator = std::string(accelerator);
   return b;
 }
 
-inline power_breakdown power_for(const preset_db& db, std::string_view accelerator, const component_power_model& m) {
+INFERLENS_LAZY power_breakdown power_for(const preset_db& db, std::string_view accelerator, const component_power_model& m) {
   const accelerator_preset* acc = db.find(accelerator);
   if (!acc && !m.tdp_w)
     no_preset(accelerator, db, "give its TDP and host power (tdp_w, host_w_per_gpu), or its power, or add it to the presets");
@@ -445,7 +445,7 @@ inline power_breakdown power_for(const preset_db& db, std::string_view accelerat
 }
 
 // "tier hyperscaler, presets 2026-07: SOURCE" — a breakdown's provenance in one line.
-inline std::string provenance(std::string_view model, std::string_view vintage, std::string_view source) {
+INFERLENS_LAZY std::string provenance(std::string_view model, std::string_view vintage, std::string_view source) {
   std::string s(model);
   if (!vintage.empty()) s += concat(", presets ", vintage);
   if (!source.empty() && source != model && !source.ends_with(" model")) s += concat(": ", source);
@@ -466,36 +466,36 @@ class pricing {
   pricing(cost_model cost, power_model power = preset_power{}) : cost_(std::move(cost)), power_(std::move(power)) {}
 
   /// A published tier with the same vintage's preset power: what the InferenceX dashboard shows.
-  static pricing preset(tier t, std::string_view vintage = {}) {
+  INFERLENS_LAZY static pricing preset(tier t, std::string_view vintage = {}) {
     return pricing(published_tier{t, std::string(vintage)}, preset_power{std::string(vintage), std::nullopt, std::nullopt});
   }
   /// One rate and one power figure for every accelerator; needs no presets.
-  static pricing fixed(double usd_per_gpu_hour, double kw_per_gpu, power_basis basis = power_basis::utility) {
+  INFERLENS_LAZY static pricing fixed(double usd_per_gpu_hour, double kw_per_gpu, power_basis basis = power_basis::utility) {
     return pricing(fixed_rate{usd_per_gpu_hour}, fixed_power{kw_per_gpu, basis, std::nullopt});
   }
 
   /// Use these presets (e.g. the shipped ones with a user's overrides merged) instead of the
   /// shipped ones; null restores the shipped ones.
-  pricing& with_presets(std::shared_ptr<const preset_db> db) {
+  INFERLENS_LAZY pricing& with_presets(std::shared_ptr<const preset_db> db) {
     db_ = std::move(db);
     return *this;
   }
 
-  const cost_model& cost() const noexcept { return cost_; }
-  const power_model& power() const noexcept { return power_; }
+  INFERLENS_LAZY const cost_model& cost() const noexcept { return cost_; }
+  INFERLENS_LAZY const power_model& power() const noexcept { return power_; }
   /// The presets resolution draws on (the shipped ones unless with_presets() said otherwise).
-  const preset_db& presets() const noexcept { return db_ ? *db_ : shipped_presets(); }
+  INFERLENS_LAZY const preset_db& presets() const noexcept { return db_ ? *db_ : shipped_presets(); }
   /// False when both cost and power are given outright: then no preset is consulted.
-  bool uses_presets() const noexcept {
+  INFERLENS_LAZY bool uses_presets() const noexcept {
     return !std::holds_alternative<fixed_rate>(cost_) || !std::holds_alternative<fixed_power>(power_);
   }
 
   /// Checks every value given: finite and inside its parameter's range (model_parameters()),
   /// every vintage named known to the presets.
   /// @throws input_error naming the parameter (field), e.g. "field 'pue': must be >= 1, got 0.9"
-  void validate() const {
-    std::visit([this](const auto& m) { check(m); }, cost_);
-    std::visit([this](const auto& m) { check(m); }, power_);
+  INFERLENS_LAZY void validate() const {
+    std::visit([&](const auto& m) { check(m); }, cost_);
+    std::visit([&](const auto& m) { check(m); }, power_);
   }
 
   /// $/GPU-hour and kW/GPU for an accelerator (a preset key, an alias, or a raw label such as
@@ -503,7 +503,7 @@ class pricing {
   /// (a preset, a tier or a power figure of the vintage, a parameter without a default) gives a
   /// result without a value and with the reason; it never throws for it.
   /// @throws input_error when validate() does (a given value out of range applies to all)
-  pricing_result resolve(std::string_view accelerator) const {
+  INFERLENS_LAZY pricing_result resolve(std::string_view accelerator) const {
     validate();
     accelerator = detail::trim(accelerator);
     const preset_db* db = uses_presets() ? &presets() : nullptr;
@@ -526,17 +526,17 @@ class pricing {
   }
 
   /// One line for people: "neocloud tier, presets 2026-07; preset power, presets 2026-07".
-  std::string describe() const {
-    return detail::concat(std::visit([this](const auto& m) { return text(m); }, cost_), "; ",
-                          std::visit([this](const auto& m) { return text(m); }, power_));
+  INFERLENS_LAZY std::string describe() const {
+    return detail::concat(std::visit([&](const auto& m) { return text(m); }, cost_), "; ",
+                          std::visit([&](const auto& m) { return text(m); }, power_));
   }
 
  private:
-  void check_vintage(const std::string& vintage) const {
+  INFERLENS_LAZY void check_vintage(const std::string& vintage) const {
     if (!vintage.empty()) (void)presets().vintage(vintage);  // throws for an unknown one
   }
-  void check(const published_tier& m) const { check_vintage(m.vintage); }
-  void check(const fixed_rate& m) const { detail::require_valid("usd_per_gpu_hour", m.usd_per_gpu_hour); }
+  INFERLENS_LAZY void check(const published_tier& m) const { check_vintage(m.vintage); }
+  INFERLENS_LAZY void check(const fixed_rate& m) const { detail::require_valid("usd_per_gpu_hour", m.usd_per_gpu_hour); }
   template <class Model>
   void check(const Model& m) const
     requires requires { detail::fields_of(m); }
@@ -544,38 +544,38 @@ class pricing {
     for (const auto& f : detail::fields_of(m)) detail::check_given(f.key, m.*f.member);
     if constexpr (requires { m.vintage; }) check_vintage(m.vintage);
   }
-  void check(const preset_power& m) const {
+  INFERLENS_LAZY void check(const preset_power& m) const {
     detail::check_given("pue", m.pue);
     check_vintage(m.vintage);
   }
-  void check(const fixed_power& m) const {
+  INFERLENS_LAZY void check(const fixed_power& m) const {
     detail::require_valid("kw_per_gpu", m.kw_per_gpu);
     detail::check_given("pue", m.pue);
   }
 
-  std::string vintage_text(const std::string& v) const {
+  INFERLENS_LAZY std::string vintage_text(const std::string& v) const {
     return detail::concat("presets ", presets().find_vintage(v).value_or(v.empty() ? std::string("default") : v));
   }
-  std::string text(const published_tier& m) const { return detail::concat(to_string(m.level), " tier, ", vintage_text(m.vintage)); }
-  std::string text(const fixed_rate& m) const { return detail::concat("$", detail::num(m.usd_per_gpu_hour), "/GPU-h given"); }
-  std::string text(const owner_model& m) const {
+  INFERLENS_LAZY std::string text(const published_tier& m) const { return detail::concat(to_string(m.level), " tier, ", vintage_text(m.vintage)); }
+  INFERLENS_LAZY std::string text(const fixed_rate& m) const { return detail::concat("$", detail::num(m.usd_per_gpu_hour), "/GPU-h given"); }
+  INFERLENS_LAZY std::string text(const owner_model& m) const {
     return detail::concat("owner's model, ", vintage_text(m.vintage), detail::given_parameters(m));
   }
-  std::string text(const renter_model& m) const {
+  INFERLENS_LAZY std::string text(const renter_model& m) const {
     return detail::concat("renter's model, ", vintage_text(m.vintage), detail::given_parameters(m));
   }
-  std::string text(const preset_power& m) const {
+  INFERLENS_LAZY std::string text(const preset_power& m) const {
     std::string s = detail::concat("preset power, ", vintage_text(m.vintage));
     if (m.basis) s += detail::concat(", per ", to_string(*m.basis), " kW");
     if (m.pue) s += detail::concat(", pue ", detail::num(*m.pue));
     return s;
   }
-  std::string text(const fixed_power& m) const {
+  INFERLENS_LAZY std::string text(const fixed_power& m) const {
     std::string s = detail::concat(detail::num(m.kw_per_gpu), " kW/GPU ", to_string(m.basis), " given");
     if (m.pue) s += detail::concat(", pue ", detail::num(*m.pue));
     return s;
   }
-  std::string text(const component_power_model& m) const {
+  INFERLENS_LAZY std::string text(const component_power_model& m) const {
     return detail::concat("component power, per ", to_string(m.basis), " kW", detail::given_parameters(m));
   }
 

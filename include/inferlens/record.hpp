@@ -23,7 +23,7 @@ struct latency_stats {
 /// Which statistic of a latency metric.
 enum class statistic { mean, median, std, p90, p99, p999 };
 
-inline constexpr std::optional<double> latency_stats::*statistic_member(statistic s) noexcept {
+INFERLENS_LAZY constexpr std::optional<double> latency_stats::*statistic_member(statistic s) noexcept {
   switch (s) {
     case statistic::mean: return &latency_stats::mean;
     case statistic::median: return &latency_stats::median;
@@ -96,14 +96,14 @@ struct benchmark_point {
   std::optional<double> pct_of_limit;
 
   /// Interactivity (tok/s/user) at a statistic of TPOT.
-  std::optional<double> interactivity(statistic s = statistic::median) const noexcept {
+  INFERLENS_LAZY std::optional<double> interactivity(statistic s = statistic::median) const noexcept {
     return intvty.*statistic_member(s);
   }
 };
 
 /// "b200-trt" -> "b200", "mi355x-amd_0" -> "mi355x", "H100 SXM" -> "h100": lower case, up to the
 /// first '-', '_' or space (the dashboard's base-GPU rule).
-inline std::string normalize_accelerator(std::string_view raw) {
+INFERLENS_LAZY std::string normalize_accelerator(std::string_view raw) {
   std::string out;
   for (char c : raw) {
     if (c == '-' || c == '_' || c == ' ') break;
@@ -113,12 +113,12 @@ inline std::string normalize_accelerator(std::string_view raw) {
 }
 
 /// True when the point's GPU count comes from prefill + decode worker pools.
-inline bool uses_worker_pools(const benchmark_point& p) noexcept {
+INFERLENS_LAZY bool uses_worker_pools(const benchmark_point& p) noexcept {
   return p.multinode || p.prefill.gpus || p.decode.gpus || p.prefill.num_workers || p.decode.num_workers;
 }
 
 /// a × b × ..., or nothing when a factor is missing or the product leaves int64.
-inline std::optional<std::int64_t> checked_product(std::optional<std::int64_t> a, std::optional<std::int64_t> b,
+INFERLENS_LAZY std::optional<std::int64_t> checked_product(std::optional<std::int64_t> a, std::optional<std::int64_t> b,
                                                    std::optional<std::int64_t> c = 1,
                                                    std::optional<std::int64_t> d = 1) noexcept {
   if (!a || !b || !c || !d) return std::nullopt;
@@ -130,11 +130,11 @@ inline std::optional<std::int64_t> checked_product(std::optional<std::int64_t> a
 }
 
 namespace detail {
-inline std::optional<std::int64_t> pool_gpus(const worker_pool& w) noexcept {
+INFERLENS_LAZY std::optional<std::int64_t> pool_gpus(const worker_pool& w) noexcept {
   if (w.gpus) return w.gpus;
   return checked_product(w.num_workers, w.tp, w.pp.value_or(1), w.pcp.value_or(1));
 }
-inline void fill(std::optional<double>& slot, std::optional<double> v) noexcept {
+INFERLENS_LAZY void fill(std::optional<double>& slot, std::optional<double> v) noexcept {
   if (!slot && v && std::isfinite(*v)) slot = v;
 }
 }  // namespace detail
@@ -151,7 +151,7 @@ inline void fill(std::optional<double>& slot, std::optional<double> v) noexcept 
 ///  - failed = num_prompts − completed.
 /// Values the source gave are never overwritten, and a second derive() changes nothing. A GPU
 /// count whose product leaves int64 stays missing (readers reject such rows first).
-inline void derive(benchmark_point& p) noexcept {
+INFERLENS_LAZY void derive(benchmark_point& p) noexcept {
   if (p.accelerator.empty()) p.accelerator = normalize_accelerator(p.hw);
 
   std::optional<double> all, in_gpus, out_gpus;  // denominators

@@ -692,8 +692,6 @@ inline std::string html_report(const result_table& results, const report_options
 
   // Inventory.
   std::string inv = "<section class=\"panel\" id=\"inventory\">\n<h2>Inventory</h2>\n";
-  std::size_t skipped_total = 0;
-  for (const auto& s : skipped) skipped_total += s.rows;
   inv += "<p class=\"sub\">" + std::to_string(results.size()) + " rows from " + std::to_string(results.files().size()) +
          " files · " + std::to_string(workloads.size()) + " workloads · " + std::to_string(systems_total) + " systems · " +
          std::to_string(on_frontiers) + " rows on frontiers</p>\n";

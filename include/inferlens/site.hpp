@@ -66,7 +66,7 @@ struct site_result {
 
 /// Blended price per million tokens when input and output tokens are priced apart:
 /// p_in × (1 − f) + p_out × f, with f the output share of the billed tokens.
-inline std::optional<double> blended_price_usd_per_mtok(double input_usd_per_mtok, double output_usd_per_mtok,
+INFERLENS_LAZY std::optional<double> blended_price_usd_per_mtok(double input_usd_per_mtok, double output_usd_per_mtok,
                                                         double output_fraction) noexcept {
   if (!(std::isfinite(input_usd_per_mtok) && input_usd_per_mtok >= 0) || !(std::isfinite(output_usd_per_mtok) && output_usd_per_mtok >= 0) ||
       !(output_fraction >= 0 && output_fraction <= 1))
@@ -76,10 +76,10 @@ inline std::optional<double> blended_price_usd_per_mtok(double input_usd_per_mto
 
 namespace detail {
 inline constexpr double max_site_gpus = 9007199254740992.0;  // 2^53
-[[noreturn]] inline void bad_site(std::string_view field, const std::string& message) {
+INFERLENS_LAZY [[noreturn]] inline void bad_site(std::string_view field, const std::string& message) {
   throw input_error({"", std::nullopt, std::nullopt, std::string(field)}, message);
 }
-inline void site_range(std::string_view field, double v, double lo, bool lo_open, double hi = std::numeric_limits<double>::infinity()) {
+INFERLENS_LAZY void site_range(std::string_view field, double v, double lo, bool lo_open, double hi = std::numeric_limits<double>::infinity()) {
   if (std::isnan(v)) bad_site(field, "missing value");
   if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
     bad_site(field, concat("must be ", lo_open ? "> " : ">= ", num(lo), std::isfinite(hi) ? " and <= " + num(hi) : std::string(),
@@ -89,7 +89,7 @@ inline void site_range(std::string_view field, double v, double lo, bool lo_open
 
 /// The site view. `sources` labels the assumptions (key -> where it came from).
 /// @throws input_error on missing or out-of-range inputs, or an ambiguous sizing.
-inline site_result site_economics(const site_inputs& in, const source_map& sources = {}) {
+INFERLENS_LAZY site_result site_economics(const site_inputs& in, const source_map& sources = {}) {
   using detail::site_range;
   const int sizings = (in.site_mw ? 1 : 0) + (in.gpus ? 1 : 0) + (in.investment_usd && !in.gpus ? 1 : 0);
   if (sizings == 0) detail::bad_site("site", "give the site size: MW, a GPU count, or an investment");
@@ -199,7 +199,7 @@ inline site_result site_economics(const site_inputs& in, const source_map& sourc
 
 /// The price per million tokens at which the site's revenue over its horizon is `multiple` ×
 /// its investment (e.g. 15 for "a 15× return"); none without an investment.
-inline std::optional<double> price_for_revenue_multiple(const site_result& r, double multiple) noexcept {
+INFERLENS_LAZY std::optional<double> price_for_revenue_multiple(const site_result& r, double multiple) noexcept {
   if (!r.investment_usd || !(r.tokens_per_year > 0) || !(r.horizon_years > 0)) return std::nullopt;
   return multiple * *r.investment_usd / (r.tokens_per_year / 1e6 * r.horizon_years);
 }
@@ -207,7 +207,7 @@ inline std::optional<double> price_for_revenue_multiple(const site_result& r, do
 /// The running costs per GPU-hour in an owner's cost breakdown (power, colocation, maintenance,
 /// other): what a site pays on top of its investment, i.e. the owned model without its capital
 /// line and without the unsold-hours uplift. None for a breakdown of another model.
-inline std::optional<double> running_costs_usd_per_gpu_hour(const cost_breakdown& owned) noexcept {
+INFERLENS_LAZY std::optional<double> running_costs_usd_per_gpu_hour(const cost_breakdown& owned) noexcept {
   if (owned.model != "owned") return std::nullopt;
   double sum = 0;
   for (const breakdown_line& l : owned.lines)

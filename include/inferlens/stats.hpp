@@ -20,7 +20,7 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 // numpy's pairwise summation (numpy/core/src/umath/loops_utils.h.src, PW_BLOCKSIZE = 128).
-inline double pairwise_sum(const double* a, std::size_t n) noexcept {
+INFERLENS_LAZY double pairwise_sum(const double* a, std::size_t n) noexcept {
   if (n < 8) {
     double res = 0.0;  // numpy starts from -0.0 only for the reduction identity; 0.0 gives equal sums
     for (std::size_t i = 0; i < n; ++i) res += a[i];
@@ -41,12 +41,12 @@ inline double pairwise_sum(const double* a, std::size_t n) noexcept {
   return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
 }
 
-inline bool has_nan(std::span<const double> x) noexcept {
+INFERLENS_LAZY bool has_nan(std::span<const double> x) noexcept {
   return std::any_of(x.begin(), x.end(), [](double v) { return std::isnan(v); });
 }
 
 // numpy's _lerp: symmetric form that is exact at both ends.
-inline double numpy_lerp(double a, double b, double t) noexcept {
+INFERLENS_LAZY double numpy_lerp(double a, double b, double t) noexcept {
   const double d = b - a;
   return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
@@ -57,13 +57,13 @@ inline double numpy_lerp(double a, double b, double t) noexcept {
 inline double sum(std::span<const double> x) noexcept { return detail::pairwise_sum(x.data(), x.size()); }
 
 /// Arithmetic mean (np.mean).
-inline std::optional<double> mean(std::span<const double> x) noexcept {
+INFERLENS_LAZY std::optional<double> mean(std::span<const double> x) noexcept {
   if (x.empty()) return std::nullopt;
   return sum(x) / static_cast<double>(x.size());
 }
 
 /// Population standard deviation (np.std, ddof = 0).
-inline std::optional<double> pstdev(std::span<const double> x) {
+INFERLENS_LAZY std::optional<double> pstdev(std::span<const double> x) {
   const auto m = mean(x);
   if (!m) return std::nullopt;
   std::vector<double> sq(x.size());
@@ -72,7 +72,7 @@ inline std::optional<double> pstdev(std::span<const double> x) {
 }
 
 /// Percentile p in [0, 100] of already sorted data, numpy 'linear' method. Precondition: sorted, no NaN.
-inline std::optional<double> percentile_sorted(std::span<const double> sorted, double p) noexcept {
+INFERLENS_LAZY std::optional<double> percentile_sorted(std::span<const double> sorted, double p) noexcept {
   if (sorted.empty() || !(p >= 0.0 && p <= 100.0)) return std::nullopt;
   const double q = p / 100.0;
   const double vi = static_cast<double>(sorted.size() - 1) * q;
@@ -83,7 +83,7 @@ inline std::optional<double> percentile_sorted(std::span<const double> sorted, d
 }
 
 /// Median of already sorted data (np.median).
-inline std::optional<double> median_sorted(std::span<const double> sorted) noexcept {
+INFERLENS_LAZY std::optional<double> median_sorted(std::span<const double> sorted) noexcept {
   const std::size_t n = sorted.size();
   if (n == 0) return std::nullopt;
   if (n % 2 == 1) return sorted[n / 2];
@@ -91,7 +91,7 @@ inline std::optional<double> median_sorted(std::span<const double> sorted) noexc
 }
 
 /// Percentile p in [0, 100] (np.percentile, linear). NaN in, NaN out.
-inline std::optional<double> percentile(std::span<const double> x, double p) {
+INFERLENS_LAZY std::optional<double> percentile(std::span<const double> x, double p) {
   if (x.empty() || !(p >= 0.0 && p <= 100.0)) return std::nullopt;
   if (detail::has_nan(x)) return std::numeric_limits<double>::quiet_NaN();
   std::vector<double> s(x.begin(), x.end());
@@ -100,7 +100,7 @@ inline std::optional<double> percentile(std::span<const double> x, double p) {
 }
 
 /// Median (np.median). NaN in, NaN out.
-inline std::optional<double> median(std::span<const double> x) {
+INFERLENS_LAZY std::optional<double> median(std::span<const double> x) {
   if (x.empty()) return std::nullopt;
   if (detail::has_nan(x)) return std::numeric_limits<double>::quiet_NaN();
   std::vector<double> s(x.begin(), x.end());
@@ -115,7 +115,7 @@ struct summary {
 };
 
 /// Mean, median, population std, p90/p99/p99.9, min and max in one sort.
-inline summary summarize(std::span<const double> x) {
+INFERLENS_LAZY summary summarize(std::span<const double> x) {
   summary s;
   s.count = x.size();
   if (x.empty()) return s;

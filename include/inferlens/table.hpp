@@ -46,7 +46,7 @@ class text_dictionary {
   text_dictionary(const text_dictionary&) = delete;
   text_dictionary& operator=(const text_dictionary&) = delete;
 
-  std::uint32_t encode(std::string_view s) {
+  INFERLENS_LAZY std::uint32_t encode(std::string_view s) {
     if (s.empty()) return 0;
     if (last_ != 0 && values_[last_] == s) return last_;  // runs of equal values are the common case
     const auto it = index_.find(s);
@@ -56,14 +56,14 @@ class text_dictionary {
     index_.emplace(std::string_view(stored), code);
     return last_ = code;
   }
-  std::string_view decode(std::uint32_t code) const noexcept { return values_[code]; }
+  INFERLENS_LAZY std::string_view decode(std::uint32_t code) const noexcept { return values_[code]; }
   std::optional<std::uint32_t> find(std::string_view s) const {
     if (s.empty()) return 0;
     const auto it = index_.find(s);
     if (it == index_.end()) return std::nullopt;
     return it->second;
   }
-  std::size_t size() const noexcept { return values_.size(); }
+  INFERLENS_LAZY std::size_t size() const noexcept { return values_.size(); }
 
  private:
   std::deque<std::string> values_;  // deque: the views in index_ stay valid as it grows
@@ -83,9 +83,9 @@ struct column_allocator {
   column_allocator() = default;
   template <class U>
   column_allocator(const column_allocator<U>&) noexcept {}
-  static bool large(std::size_t n) noexcept { return n * sizeof(T) >= page; }
-  static std::size_t mapped(std::size_t n) noexcept { return (n * sizeof(T) + page - 1) / page * page; }
-  T* allocate(std::size_t n) {
+  INFERLENS_LAZY static bool large(std::size_t n) noexcept { return n * sizeof(T) >= page; }
+  INFERLENS_LAZY static std::size_t mapped(std::size_t n) noexcept { return (n * sizeof(T) + page - 1) / page * page; }
+  INFERLENS_LAZY T* allocate(std::size_t n) {
     if (!large(n)) return std::allocator<T>{}.allocate(n);
     const std::size_t size = mapped(n);
     void* p = ::mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -99,7 +99,7 @@ struct column_allocator {
 #endif
     return reinterpret_cast<T*>(aligned);
   }
-  void deallocate(T* p, std::size_t n) noexcept {
+  INFERLENS_LAZY void deallocate(T* p, std::size_t n) noexcept {
     if (!large(n)) return std::allocator<T>{}.deallocate(p, n);
     ::munmap(p, mapped(n));
   }
@@ -142,14 +142,14 @@ struct table_storage {
   std::size_t expected_rows = 0;  ///< a reader's estimate: columns reserve this much once
   std::vector<column_store> columns = std::vector<column_store>(point_column_count);
 
-  double number(std::size_t row, column_id c) const noexcept {
+  INFERLENS_LAZY double number(std::size_t row, column_id c) const noexcept {
     const std::size_t i = index_of(c);
     if (i >= point_column_count) return missing;
     const auto& v = columns[i].numbers;
     if (v.empty()) return false_when_absent[i] ? 0.0 : missing;
     return v[row];
   }
-  std::string_view text(std::size_t row, column_id c) const noexcept {
+  INFERLENS_LAZY std::string_view text(std::size_t row, column_id c) const noexcept {
     const std::size_t i = index_of(c);
     if (i >= point_column_count || columns[i].codes.empty()) return {};
     return columns[i].dictionary->decode(columns[i].codes[row]);
@@ -159,7 +159,7 @@ struct table_storage {
     return v.empty() ? 0 : v[row];
   }
   /// Whether any row has a value in the column.
-  bool present(column_id c) const noexcept {
+  INFERLENS_LAZY bool present(column_id c) const noexcept {
     const std::size_t i = index_of(c);
     return i < point_column_count && (!columns[i].numbers.empty() || !columns[i].codes.empty());
   }
@@ -167,7 +167,7 @@ struct table_storage {
 
 // Appending one point: straight-line code over every column (no per-column dispatch).
 // `absent`: what the rows before the column's first value hold (false for a plain bool).
-inline void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0, double absent = missing) {
+INFERLENS_LAZY void put(column_store& c, std::size_t rows, double v, std::size_t expected = 0, double absent = missing) {
   if (!std::isnan(v)) {
     if (c.numbers.empty()) {
       c.numbers.reserve(std::max<std::size_t>({64, rows + 1, expected}));
@@ -178,7 +178,7 @@ inline void put(column_store& c, std::size_t rows, double v, std::size_t expecte
     c.numbers.push_back(absent);
   }
 }
-inline void put(column_store& c, std::size_t rows, const std::string& s, std::size_t expected = 0) {
+INFERLENS_LAZY void put(column_store& c, std::size_t rows, const std::string& s, std::size_t expected = 0) {
   if (!s.empty()) {
     if (c.codes.empty()) {
       if (!c.dictionary) c.dictionary = std::make_unique<text_dictionary>();
@@ -199,7 +199,7 @@ void put(column_store& c, std::size_t rows, const T& member, std::size_t expecte
   }
 }
 
-inline void fetch(const column_store& c, std::size_t row, std::string& member) {
+INFERLENS_LAZY void fetch(const column_store& c, std::size_t row, std::string& member) {
   if (!c.codes.empty()) assign_text(member, c.dictionary->decode(c.codes[row]));
 }
 template <class T>
@@ -207,7 +207,7 @@ void fetch(const column_store& c, std::size_t row, T& member) {
   if (!c.numbers.empty()) assign_number(member, c.numbers[row]);
 }
 
-inline void append_point(table_storage& s, const benchmark_point& p) {
+INFERLENS_LAZY void append_point(table_storage& s, const benchmark_point& p) {
   std::size_t i = 0;
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) put(s.columns[i++], s.rows, p.member);
   INFERLENS_POINT_COLUMNS(INFERLENS_X)
@@ -217,7 +217,7 @@ inline void append_point(table_storage& s, const benchmark_point& p) {
 
 /// Appends a point whose values all lie in `ids`, which must also hold every column present in
 /// the store (the readers' fast path: a file fills a few dozen of the columns).
-inline void append_point(table_storage& s, const benchmark_point& p, std::span<const column_id> ids) {
+INFERLENS_LAZY void append_point(table_storage& s, const benchmark_point& p, std::span<const column_id> ids) {
   for (column_id c : ids) {
     column_store& store = s.columns[index_of(c)];
     switch (c) {
@@ -231,7 +231,7 @@ inline void append_point(table_storage& s, const benchmark_point& p, std::span<c
   ++s.rows;
 }
 
-inline benchmark_point load_point(const table_storage& s, std::size_t row) {
+INFERLENS_LAZY benchmark_point load_point(const table_storage& s, std::size_t row) {
   benchmark_point p;
   std::size_t i = 0;
 #define INFERLENS_X(id, name, type, kind, rule, unit, member, description) fetch(s.columns[i++], row, p.member);
@@ -244,7 +244,7 @@ inline benchmark_point load_point(const table_storage& s, std::size_t row) {
 /// dictionaries), releasing each of src's columns once it is copied: the pages it frees are the
 /// ones the next column's copy faults in. Readers that parse parts of a file at once join them
 /// with it.
-inline void append_storage(table_storage& dst, table_storage&& src) {
+INFERLENS_LAZY void append_storage(table_storage& dst, table_storage&& src) {
   const std::size_t before = dst.rows, added = src.rows;
   for (std::size_t i = 0; i < point_column_count; ++i) {
     column_store& d = dst.columns[i];
@@ -274,7 +274,7 @@ inline void append_storage(table_storage& dst, table_storage&& src) {
 }
 
 // Group keys: per row and key column, 64 bits (a text code or a canonical double's bits).
-inline std::uint64_t key_part(const table_storage& s, std::size_t row, column_id c) noexcept {
+INFERLENS_LAZY std::uint64_t key_part(const table_storage& s, std::size_t row, column_id c) noexcept {
   if (info(c).type == column_type::text) return s.code(row, c);
   double v = s.number(row, c);
   if (std::isnan(v)) v = missing;  // one NaN
@@ -288,7 +288,7 @@ inline std::uint64_t key_part(const table_storage& s, std::size_t row, column_id
 struct grouping {
   std::vector<std::uint32_t> group_of;  // per selected row
   std::vector<std::uint32_t> first;     // per group: the first selected row (position in the view)
-  std::size_t groups() const noexcept { return first.size(); }
+  INFERLENS_LAZY std::size_t groups() const noexcept { return first.size(); }
 };
 
 }  // namespace detail
@@ -303,17 +303,17 @@ class row_view {
       : s_(s), row_(row), position_(position) {}
 
   /// A numeric column's value (NaN when missing; integers and booleans as doubles).
-  double number(column_id c) const noexcept { return s_->number(row_, c); }
+  INFERLENS_LAZY double number(column_id c) const noexcept { return s_->number(row_, c); }
   /// A numeric column's value, or nothing when missing.
-  std::optional<double> value(column_id c) const noexcept {
+  INFERLENS_LAZY std::optional<double> value(column_id c) const noexcept {
     const double v = number(c);
     if (std::isnan(v)) return std::nullopt;
     return v;
   }
   /// A text column's value ("" when missing).
-  std::string_view text(column_id c) const noexcept { return s_->text(row_, c); }
+  INFERLENS_LAZY std::string_view text(column_id c) const noexcept { return s_->text(row_, c); }
   /// Any column's value as a cell.
-  cell get(column_id c) const {
+  INFERLENS_LAZY cell get(column_id c) const {
     const column& k = info(c);
     if (k.type == column_type::text) {
       const std::string_view t = text(c);
@@ -329,9 +329,9 @@ class row_view {
     return v;
   }
   /// The whole row as a struct.
-  benchmark_point point() const { return detail::load_point(*s_, row_); }
+  INFERLENS_LAZY benchmark_point point() const { return detail::load_point(*s_, row_); }
   /// Position in the table this row was read from.
-  std::size_t position() const noexcept { return position_; }
+  INFERLENS_LAZY std::size_t position() const noexcept { return position_; }
 
  private:
   const detail::table_storage* s_;
@@ -353,24 +353,24 @@ class result_table {
   result_table() : data_(empty_storage()) {}
 
   /// A table of these points, stored as given (readers apply derive() before).
-  explicit result_table(std::span<const benchmark_point> points) : result_table() {
+  INFERLENS_LAZY explicit result_table(std::span<const benchmark_point> points) : result_table() {
     auto s = std::make_shared<detail::table_storage>();
     for (const auto& p : points) detail::append_point(*s, p);
     data_ = std::move(s);
   }
-  explicit result_table(const std::vector<benchmark_point>& points)
+  INFERLENS_LAZY explicit result_table(const std::vector<benchmark_point>& points)
       : result_table(std::span<const benchmark_point>(points)) {}
 
   /// Adopts a filled column store (readers build one directly).
   explicit result_table(std::shared_ptr<const detail::table_storage> storage) : data_(std::move(storage)) {}
 
-  std::size_t size() const noexcept { return rows_ ? rows_->size() : data_->rows; }
-  bool empty() const noexcept { return size() == 0; }
+  INFERLENS_LAZY std::size_t size() const noexcept { return rows_ ? rows_->size() : data_->rows; }
+  INFERLENS_LAZY bool empty() const noexcept { return size() == 0; }
 
   row_view operator[](std::size_t i) const noexcept { return {data_.get(), storage_row(i), i}; }
-  benchmark_point point(std::size_t i) const { return detail::load_point(*data_, storage_row(i)); }
+  INFERLENS_LAZY benchmark_point point(std::size_t i) const { return detail::load_point(*data_, storage_row(i)); }
   /// Every row as a struct, in table order.
-  std::vector<benchmark_point> points() const {
+  INFERLENS_LAZY std::vector<benchmark_point> points() const {
     std::vector<benchmark_point> out;
     out.reserve(size());
     for (std::size_t i = 0; i < size(); ++i) out.push_back(point(i));
@@ -406,12 +406,12 @@ class result_table {
     const result_table* t_ = nullptr;
     std::size_t i_ = 0;
   };
-  iterator begin() const noexcept { return {this, 0}; }
-  iterator end() const noexcept { return {this, size()}; }
+  INFERLENS_LAZY iterator begin() const noexcept { return {this, 0}; }
+  INFERLENS_LAZY iterator end() const noexcept { return {this, size()}; }
 
   /// A numeric column's values in table order, NaN where missing (economic columns need a price:
   /// economics.hpp's values()).
-  std::vector<double> values(column_id c) const {
+  INFERLENS_LAZY std::vector<double> values(column_id c) const {
     std::vector<double> out(size());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = data_->number(storage_row(i), c);
     return out;
@@ -419,7 +419,7 @@ class result_table {
 
   /// Whether any row has a value in the column (for a plain boolean: any row true, false being
   /// every row's default).
-  bool has(column_id c) const noexcept {
+  INFERLENS_LAZY bool has(column_id c) const noexcept {
     if (!rows_) return data_->present(c);
     const bool plain_bool = index_of(c) < point_column_count && detail::false_when_absent[index_of(c)];
     for (std::size_t i = 0; i < size(); ++i) {
@@ -432,7 +432,7 @@ class result_table {
 
   /// The distinct values of a column, as text, in order of first appearance ("" for missing
   /// is left out).
-  std::vector<std::string> distinct(column_id c) const {
+  INFERLENS_LAZY std::vector<std::string> distinct(column_id c) const {
     std::vector<std::string> out;
     for (std::size_t g : grouping_of(std::span<const column_id>(&c, 1)).first) {
       std::string t = to_string((*this)[g].get(c));
@@ -453,7 +453,7 @@ class result_table {
   /// The rows whose column equals the value: text exactly (the model by any of its spellings),
   /// numbers numerically (a value that is not a number matches nothing in a numeric column),
   /// booleans as true/false/1/0.
-  result_table where(column_id c, std::string_view value) const {
+  INFERLENS_LAZY result_table where(column_id c, std::string_view value) const {
     const column& k = info(c);
     if (k.type == column_type::text) {
       std::string canonical;
@@ -471,7 +471,7 @@ class result_table {
     if (!v) return select({});
     return filter([&](const row_view& r) { return r.number(c) == *v; });
   }
-  result_table where(column_id c, double value) const {
+  INFERLENS_LAZY result_table where(column_id c, double value) const {
     return filter([&](const row_view& r) { return r.number(c) == value; });
   }
 
@@ -479,7 +479,7 @@ class result_table {
   /// column except the engine image (a newer image of the same configuration replaces the older,
   /// as on the InferenceMAX dashboard); runs are ordered by date, then by run id (numerically
   /// when both are numbers), then by position in the table.
-  result_table latest() const {
+  INFERLENS_LAZY result_table latest() const {
     std::vector<column_id> key;
     for (const column& c : columns())
       if (c.kind == column_kind::identity && c.id != cols::image) key.push_back(c.id);
@@ -498,11 +498,11 @@ class result_table {
   }
 
   /// Groups of rows sharing one value of the group-by columns, in order of first appearance.
-  std::vector<table_group> groups(std::span<const column_id> by) const;
-  std::vector<table_group> groups(std::initializer_list<column_id> by) const;  // (defined below: clang needs table_group complete)
+  INFERLENS_LAZY std::vector<table_group> groups(std::span<const column_id> by) const;
+  INFERLENS_LAZY std::vector<table_group> groups(std::initializer_list<column_id> by) const;  // (defined below: clang needs table_group complete)
 
   /// The rows of both tables (this one's first), in one new store.
-  result_table concat(const result_table& other) const {
+  INFERLENS_LAZY result_table concat(const result_table& other) const {
     auto s = std::make_shared<detail::table_storage>();
     for (const result_table* t : {this, &other})
       for (std::size_t i = 0; i < t->size(); ++i) detail::append_point(*s, t->point(i));
@@ -514,15 +514,15 @@ class result_table {
   }
 
   /// One Pareto frontier per system (frontier.hpp).
-  frontier_set frontiers() const;
-  frontier_set frontiers(const frontier_spec& spec) const;
+  INFERLENS_LAZY frontier_set frontiers() const;
+  INFERLENS_LAZY frontier_set frontiers(const frontier_spec& spec) const;
 
   /// The files the rows were read from (empty for a table built in memory).
-  std::span<const source_file> files() const noexcept {
+  INFERLENS_LAZY std::span<const source_file> files() const noexcept {
     if (!files_) return {};
     return *files_;
   }
-  void set_files(std::vector<source_file> files) {
+  INFERLENS_LAZY void set_files(std::vector<source_file> files) {
     files_ = std::make_shared<const std::vector<source_file>>(std::move(files));
   }
 
@@ -530,10 +530,10 @@ class result_table {
   std::uint32_t storage_row(std::size_t i) const noexcept {
     return rows_ ? (*rows_)[i] : static_cast<std::uint32_t>(i);
   }
-  const detail::table_storage& storage() const noexcept { return *data_; }
+  INFERLENS_LAZY const detail::table_storage& storage() const noexcept { return *data_; }
 
   /// Rows numbered into groups of equal key (frontier.hpp and the readers use it).
-  detail::grouping grouping_of(std::span<const column_id> by) const {
+  INFERLENS_LAZY detail::grouping grouping_of(std::span<const column_id> by) const {
     detail::grouping g;
     g.group_of.resize(size());
     const std::size_t k = by.size();
@@ -572,12 +572,12 @@ class result_table {
   }
 
  private:
-  static const std::shared_ptr<const detail::table_storage>& empty_storage() {
+  INFERLENS_LAZY static const std::shared_ptr<const detail::table_storage>& empty_storage() {
     static const std::shared_ptr<const detail::table_storage> empty = std::make_shared<detail::table_storage>();
     return empty;
   }
 
-  result_table select(std::vector<std::uint32_t> storage_rows) const {
+  INFERLENS_LAZY result_table select(std::vector<std::uint32_t> storage_rows) const {
     result_table out;
     out.data_ = data_;
     out.rows_ = std::make_shared<const std::vector<std::uint32_t>>(std::move(storage_rows));
@@ -585,7 +585,7 @@ class result_table {
     return out;
   }
 
-  static void added_group(detail::grouping& g, std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& next,
+  INFERLENS_LAZY static void added_group(detail::grouping& g, std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& next,
                           const std::vector<std::uint64_t>& row_key, std::size_t position) {
     g.first.push_back(static_cast<std::uint32_t>(position));
     keys.insert(keys.end(), row_key.begin(), row_key.end());
@@ -593,7 +593,7 @@ class result_table {
   }
 
   // Numeric-aware comparison of run ids: "9" < "10", and "010" == "10".
-  static bool run_id_less(std::string_view a, std::string_view b) {
+  INFERLENS_LAZY static bool run_id_less(std::string_view a, std::string_view b) {
     auto digits = [](std::string_view s) {
       return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
@@ -605,7 +605,7 @@ class result_table {
     }
     return a < b;
   }
-  static bool run_before(const row_view& a, const row_view& b) {
+  INFERLENS_LAZY static bool run_before(const row_view& a, const row_view& b) {
     if (a.text(cols::date) != b.text(cols::date)) return a.text(cols::date) < b.text(cols::date);
     return run_id_less(a.text(cols::run), b.text(cols::run));
   }
@@ -621,11 +621,13 @@ struct table_group {
   result_table rows;      ///< a view of the group's rows, in table order
 };
 
-inline std::vector<table_group> result_table::groups(std::initializer_list<column_id> by) const {
+template <class>
+std::vector<table_group> result_table::groups(std::initializer_list<column_id> by) const {
   return groups(std::span<const column_id>(by.begin(), by.size()));
 }
 
-inline std::vector<table_group> result_table::groups(std::span<const column_id> by) const {
+template <class>
+std::vector<table_group> result_table::groups(std::span<const column_id> by) const {
   const detail::grouping g = grouping_of(by);
   std::vector<std::vector<std::uint32_t>> members(g.groups());
   for (std::size_t i = 0; i < size(); ++i) members[g.group_of[i]].push_back(storage_row(i));

@@ -38,10 +38,10 @@ INFERLENS_BEGIN_NAMESPACE
 /// August-2025 figures are utility, its July-2026 ones IT (see docs/economics.md).
 enum class power_basis : unsigned char { it, utility };
 
-inline constexpr std::string_view to_string(power_basis b) noexcept { return b == power_basis::it ? "it" : "utility"; }
+INFERLENS_LAZY constexpr std::string_view to_string(power_basis b) noexcept { return b == power_basis::it ? "it" : "utility"; }
 
 /// "it" or "utility" (any case), or nothing.
-inline std::optional<power_basis> parse_power_basis(std::string_view s) noexcept {
+INFERLENS_LAZY std::optional<power_basis> parse_power_basis(std::string_view s) noexcept {
   s = detail::trim(s);
   if (detail::iequals(s, "it")) return power_basis::it;
   if (detail::iequals(s, "utility")) return power_basis::utility;
@@ -54,7 +54,7 @@ inline constexpr double hours_per_month = 730.0;  ///< 8760 / 12, as InferenceX'
 /// Capital recovery factor: the constant yearly payment, per $ borrowed, that repays a loan at
 /// `rate` over `years`: r(1+r)^n / ((1+r)^n − 1), and 1/n at r = 0. No answer for n ≤ 0 or
 /// r ≤ −1.
-inline std::optional<double> capital_recovery_factor(double rate, double years) noexcept {
+INFERLENS_LAZY std::optional<double> capital_recovery_factor(double rate, double years) noexcept {
   if (!std::isfinite(rate) || !std::isfinite(years) || !(years > 0) || rate <= -1) return std::nullopt;
   if (rate == 0) return 1.0 / years;
   const double growth = std::pow(1.0 + rate, years);
@@ -149,9 +149,9 @@ inline constexpr parameter_spec parameter_list[] = {
 }  // namespace detail
 
 /// Every parameter of the cost and power models, in a stable order.
-inline std::span<const parameter_spec> model_parameters() noexcept { return detail::parameter_list; }
+INFERLENS_LAZY std::span<const parameter_spec> model_parameters() noexcept { return detail::parameter_list; }
 
-inline const parameter_spec* find_parameter(std::string_view key) noexcept {
+INFERLENS_LAZY const parameter_spec* find_parameter(std::string_view key) noexcept {
   for (const auto& p : detail::parameter_list)
     if (p.key == key) return &p;
   return nullptr;
@@ -163,8 +163,8 @@ using source_map = std::map<std::string, std::string, std::less<>>;
 namespace detail {
 
 /// The pieces, one after the other: the library's string building without iostreams or fmt.
-inline void append_piece(std::string& s, std::string_view v) { s += v; }
-inline void append_piece(std::string& s, char c) { s += c; }
+INFERLENS_LAZY void append_piece(std::string& s, std::string_view v) { s += v; }
+INFERLENS_LAZY void append_piece(std::string& s, char c) { s += c; }
 template <class... T>
 std::string concat(const T&... parts) {
   std::string s;
@@ -173,38 +173,38 @@ std::string concat(const T&... parts) {
 }
 
 /// How numbers appear in messages and formulas (printf's %.6g).
-inline std::string num(double v) { return general(v, 6); }
+INFERLENS_LAZY std::string num(double v) { return general(v, 6); }
 
-[[noreturn]] inline void bad_parameter(std::string_view key, const std::string& message, const std::string& file = {}) {
+INFERLENS_LAZY [[noreturn]] inline void bad_parameter(std::string_view key, const std::string& message, const std::string& file = {}) {
   throw input_error({file, std::nullopt, std::nullopt, std::string(key)}, message);
 }
 
 /// "must be > 0", "must be >= 0 and <= 1".
-inline std::string range_text(const parameter_spec& p) {
+INFERLENS_LAZY std::string range_text(const parameter_spec& p) {
   std::string r = concat(p.min_open ? "> " : ">= ", num(p.min));
   if (std::isfinite(p.max)) r += concat(" and ", p.max_open ? "< " : "<= ", num(p.max));
   return r;
 }
 
-inline bool in_range(const parameter_spec& p, double v) noexcept {
+INFERLENS_LAZY bool in_range(const parameter_spec& p, double v) noexcept {
   return std::isfinite(v) && (p.min_open ? v > p.min : v >= p.min) && (p.max_open ? v < p.max : v <= p.max);
 }
 
 /// Costs per GPU-hour and kW per GPU beyond these are no real figure (a denormal cost gives
 /// "$4.9e-324/Mtok", a denormal power infinite tokens per MW): refused as out of range.
 inline constexpr double min_cost_or_power = 1e-6, max_cost_or_power = 1e6;
-inline bool is_cost_or_power(std::string_view key) noexcept {
+INFERLENS_LAZY bool is_cost_or_power(std::string_view key) noexcept {
   return key == "usd_per_gpu_hour" || key == "kw_per_gpu" || key == "it_kw_per_gpu" || key == "contract_usd_per_gpu_hour";
 }
 /// The message for a positive cost or power figure outside [min, max], or empty.
-inline std::string implausible(double v) {
+INFERLENS_LAZY std::string implausible(double v) {
   if (!(v > 0) || (v >= min_cost_or_power && v <= max_cost_or_power)) return {};
   return concat("must be between ", num(min_cost_or_power), " and ", num(max_cost_or_power), ", got ", num(v),
                 " (not a real cost or power figure)");
 }
 
 // Every model input: finite and inside its parameter's range. NaN reads as a value not given.
-inline void require_valid(std::string_view key, double v, const std::string& file = {}) {
+INFERLENS_LAZY void require_valid(std::string_view key, double v, const std::string& file = {}) {
   const parameter_spec& p = *find_parameter(key);
   if (in_range(p, v) && is_cost_or_power(key) && !implausible(v).empty()) bad_parameter(key, implausible(v), file);
   if (in_range(p, v)) return;
@@ -212,12 +212,12 @@ inline void require_valid(std::string_view key, double v, const std::string& fil
   bad_parameter(key, concat("must be ", range_text(p), ", got ", num(v)), file);
 }
 
-inline std::string source_of(const source_map& s, std::string_view key) {
+INFERLENS_LAZY std::string source_of(const source_map& s, std::string_view key) {
   auto it = s.find(key);
   return it == s.end() ? std::string("given") : it->second;
 }
 
-inline assumption make_assumption(std::string_view key, double v, const source_map& s) {
+INFERLENS_LAZY assumption make_assumption(std::string_view key, double v, const source_map& s) {
   const parameter_spec* p = find_parameter(key);
   return {std::string(key), v, p ? std::string(p->unit) : std::string(), source_of(s, key)};
 }
@@ -229,7 +229,7 @@ inline assumption make_assumption(std::string_view key, double v, const source_m
 // ---------------------------------------------------------------------------------------------
 
 /// A rate given directly.
-inline cost_breakdown given_cost(double usd_per_gpu_hour, std::string source = "given") {
+INFERLENS_LAZY cost_breakdown given_cost(double usd_per_gpu_hour, std::string source = "given") {
   detail::require_valid("usd_per_gpu_hour", usd_per_gpu_hour);
   cost_breakdown b;
   b.model = "given";
@@ -264,7 +264,7 @@ struct owned_cost_inputs {
 /// investment.
 struct owned_opex {
   double power = 0, colocation = 0, maintenance = 0, other = 0;
-  double total() const noexcept { return power + colocation + maintenance + other; }
+  INFERLENS_LAZY double total() const noexcept { return power + colocation + maintenance + other; }
 };
 
 namespace detail {
@@ -287,17 +287,17 @@ inline constexpr std::pair<std::string_view, double owned_cost_inputs::*> owned_
 }  // namespace detail
 
 /// @throws input_error naming the first missing or out-of-range input.
-inline void validate(const owned_cost_inputs& in) {
+INFERLENS_LAZY void validate(const owned_cost_inputs& in) {
   for (const auto& [key, member] : detail::owned_fields) detail::require_valid(key, in.*member);
 }
 
-inline double owned_capex_total(const owned_cost_inputs& in) noexcept {
+INFERLENS_LAZY double owned_capex_total(const owned_cost_inputs& in) noexcept {
   return in.capex_usd_per_gpu + in.network_capex_usd_per_gpu + in.other_capex_usd_per_gpu;
 }
 
 /// power = IT kW × load factor × PUE × $/kWh; colocation = IT kW × $/kW-month / 730 h;
 /// maintenance = fraction × capex / 8760 h.
-inline owned_opex owned_opex_per_gpu_hour(const owned_cost_inputs& in) {
+INFERLENS_LAZY owned_opex owned_opex_per_gpu_hour(const owned_cost_inputs& in) {
   validate(in);
   return {in.it_kw_per_gpu * in.load_factor * in.pue * in.usd_per_kwh, in.it_kw_per_gpu * in.colo_usd_per_kw_month / hours_per_month,
           in.maintenance_fraction_per_year * owned_capex_total(in) / hours_per_year, in.other_opex_usd_per_gpu_hour};
@@ -305,7 +305,7 @@ inline owned_opex owned_opex_per_gpu_hour(const owned_cost_inputs& in) {
 
 /// capital = (capex − residual × capex / (1+r)^n) × CRF(r, n) / 8760 h; total = (capital +
 /// power + colocation + maintenance + other) / availability.
-inline cost_breakdown owned_cost(const owned_cost_inputs& in, const source_map& sources = {}) {
+INFERLENS_LAZY cost_breakdown owned_cost(const owned_cost_inputs& in, const source_map& sources = {}) {
   validate(in);
   const double capex = owned_capex_total(in);
   const double crf = *capital_recovery_factor(in.cost_of_capital, in.economic_life_years);
@@ -348,7 +348,7 @@ struct rented_cost_inputs {
 };
 
 namespace detail {
-inline std::array<std::pair<std::string_view, double>, 4> rented_fields(const rented_cost_inputs& in) noexcept {
+INFERLENS_LAZY std::array<std::pair<std::string_view, double>, 4> rented_fields(const rented_cost_inputs& in) noexcept {
   return {{{"contract_usd_per_gpu_hour", in.contract_usd_per_gpu_hour},
            {"term_years", in.term_years},
            {"upfront_fraction", in.upfront_fraction},
@@ -356,14 +356,14 @@ inline std::array<std::pair<std::string_view, double>, 4> rented_fields(const re
 }
 }  // namespace detail
 
-inline void validate(const rented_cost_inputs& in) {
+INFERLENS_LAZY void validate(const rented_cost_inputs& in) {
   for (const auto& [key, v] : detail::rented_fields(in)) detail::require_valid(key, v);
 }
 
 /// The upfront share u of the contract (u × rate × term × 8760 h, paid at signing) is
 /// annualised at the renter's cost of capital: effective rate = rate × (1 − u) + rate × u ×
 /// term × CRF(r, term). Power and facility are in the rate.
-inline cost_breakdown rented_cost(const rented_cost_inputs& in, const source_map& sources = {}) {
+INFERLENS_LAZY cost_breakdown rented_cost(const rented_cost_inputs& in, const source_map& sources = {}) {
   validate(in);
   const double crf = *capital_recovery_factor(in.discount_rate, in.term_years);
   const double as_you_go = in.contract_usd_per_gpu_hour * (1.0 - in.upfront_fraction);
@@ -388,7 +388,7 @@ inline cost_breakdown rented_cost(const rented_cost_inputs& in, const source_map
 
 namespace detail {
 // IT and utility from one figure on a basis and an optional PUE; facility = utility − IT.
-inline void fill_bases(power_breakdown& b, double kw, power_basis basis, std::optional<double> pue) {
+INFERLENS_LAZY void fill_bases(power_breakdown& b, double kw, power_basis basis, std::optional<double> pue) {
   if (basis == power_basis::it) {
     b.it_kw_per_gpu = kw;
     if (pue) b.utility_kw_per_gpu = kw * *pue;
@@ -402,7 +402,7 @@ inline void fill_bases(power_breakdown& b, double kw, power_basis basis, std::op
 
 /// A kW-per-GPU figure given directly, with what it includes. With a PUE, the other basis is
 /// filled too (utility = IT × PUE).
-inline power_breakdown given_power(double kw_per_gpu, power_basis basis, std::optional<double> pue = std::nullopt,
+INFERLENS_LAZY power_breakdown given_power(double kw_per_gpu, power_basis basis, std::optional<double> pue = std::nullopt,
                                    std::string source = "given") {
   detail::require_valid("kw_per_gpu", kw_per_gpu);
   if (pue) detail::require_valid("pue", *pue);
@@ -430,7 +430,7 @@ struct power_components {
 
 /// IT kW = (TDP + host + NIC + switch + other) / 1000; utility kW = IT kW × PUE; facility
 /// overhead = utility − IT. `report` picks which of the two economics uses.
-inline power_breakdown component_power(const power_components& c, power_basis report = power_basis::utility,
+INFERLENS_LAZY power_breakdown component_power(const power_components& c, power_basis report = power_basis::utility,
                                        const source_map& sources = {}) {
   const std::pair<std::string_view, double> inputs[] = {{"tdp_w", c.tdp_w},
                                                         {"host_w_per_gpu", c.host_w_per_gpu},
@@ -473,7 +473,7 @@ struct sourced_value {
   std::optional<power_basis> basis;  ///< power figures only
 
   /// "SOURCE [VINTAGE] (NOTE)": how an assumption's source is shown.
-  std::string described() const {
+  INFERLENS_LAZY std::string described() const {
     std::string s = source;
     if (!vintage.empty()) s += detail::concat(" [", vintage, "]");
     if (!note.empty()) s += detail::concat(" (", note, ")");
@@ -502,11 +502,11 @@ struct accelerator_preset {
   /// vintage -> kW per GPU (with basis)
   std::map<std::string, sourced_value, std::less<>> kw_per_gpu;
 
-  const sourced_value* value(std::string_view k) const noexcept {
+  INFERLENS_LAZY const sourced_value* value(std::string_view k) const noexcept {
     auto it = values.find(k);
     return it == values.end() ? nullptr : &it->second;
   }
-  const sourced_value* cost(std::string_view vintage, std::string_view tier) const noexcept {
+  INFERLENS_LAZY const sourced_value* cost(std::string_view vintage, std::string_view tier) const noexcept {
     for (std::string_view v : {vintage, any_vintage}) {
       auto it = cost_usd_per_gpu_hour.find(v);
       if (it == cost_usd_per_gpu_hour.end()) continue;
@@ -515,7 +515,7 @@ struct accelerator_preset {
     }
     return nullptr;
   }
-  const sourced_value* power(std::string_view vintage) const noexcept {
+  INFERLENS_LAZY const sourced_value* power(std::string_view vintage) const noexcept {
     for (std::string_view v : {vintage, any_vintage}) {
       auto it = kw_per_gpu.find(v);
       if (it != kw_per_gpu.end()) return &it->second;
@@ -534,7 +534,7 @@ struct preset_db {
 
   /// The preset for an accelerator name: its key, an alias, or a raw label such as "b200-trt"
   /// or "GB200 NVL72" (normalised as the dashboard does); nullptr when none.
-  const accelerator_preset* find(std::string_view accelerator) const {
+  INFERLENS_LAZY const accelerator_preset* find(std::string_view accelerator) const {
     for (const std::string& name : {detail::lower(detail::trim(accelerator)), normalize_accelerator(detail::trim(accelerator))}) {
       if (name.empty()) continue;
       if (auto it = accelerators.find(name); it != accelerators.end()) return &it->second;
@@ -546,14 +546,14 @@ struct preset_db {
   }
 
   /// "b200, b300, ..." or "none loaded".
-  std::string accelerator_names() const {
+  INFERLENS_LAZY std::string accelerator_names() const {
     std::vector<std::string_view> keys;
     for (const auto& [k, a] : accelerators) keys.push_back(k);
     return keys.empty() ? std::string("none loaded") : detail::join(keys);
   }
 
   /// The canonical vintage for a name or alias ("" is the default), or nothing when unknown.
-  std::optional<std::string> find_vintage(std::string_view name) const {
+  INFERLENS_LAZY std::optional<std::string> find_vintage(std::string_view name) const {
     name = detail::trim(name);
     if (name.empty()) {
       if (default_vintage.empty()) return std::nullopt;
@@ -569,7 +569,7 @@ struct preset_db {
 
   /// The canonical vintage for a name or alias; empty means the default.
   /// @throws input_error (field "vintage") for an unknown name, listing the known ones.
-  std::string vintage(std::string_view name) const {
+  INFERLENS_LAZY std::string vintage(std::string_view name) const {
     if (auto v = find_vintage(name)) return *v;
     if (detail::trim(name).empty())
       throw input_error({"", std::nullopt, std::nullopt, "vintage"}, "the presets name no default vintage: give a vintage");
@@ -579,7 +579,7 @@ struct preset_db {
                       detail::concat("unknown vintage '", detail::trim(name), "' (known: ", known.empty() ? "none" : detail::join(known), ")"));
   }
 
-  const sourced_value* default_value(std::string_view key) const noexcept {
+  INFERLENS_LAZY const sourced_value* default_value(std::string_view key) const noexcept {
     auto it = defaults.find(key);
     return it == defaults.end() ? nullptr : &it->second;
   }
@@ -589,7 +589,7 @@ namespace detail {
 
 // The key path ("accelerators.h100.tdp_w.value") of the value where a document stops being
 // valid JSON (a number overflowing a double, invalid UTF-8), so the error names the key.
-inline std::string json_path_of_error(std::string_view text) {
+INFERLENS_LAZY std::string json_path_of_error(std::string_view text) {
   std::vector<std::string> path;
   json_scanner in(text, utf8_bom_length(text));
   std::string scratch;
@@ -633,11 +633,11 @@ struct preset_parser {
   std::string file;
   bool strict;  // shipped data: every value needs value, source and vintage
 
-  [[noreturn]] void fail(const std::string& field, const std::string& message) const {
+  INFERLENS_LAZY [[noreturn]] void fail(const std::string& field, const std::string& message) const {
     throw input_error({file, std::nullopt, std::nullopt, field}, message);
   }
 
-  std::string text(const json_node& j, std::string_view key, const std::string& field, bool required) const {
+  INFERLENS_LAZY std::string text(const json_node& j, std::string_view key, const std::string& field, bool required) const {
     const json_node* v = j.find(key);
     if (!v) {
       if (required) fail(field, "missing");
@@ -649,7 +649,7 @@ struct preset_parser {
 
   // The checks a value gets wherever it is: finite; > 0 for a cost or a power figure; inside its
   // range for a model parameter; >= 0 for anything else (every preset is a physical quantity).
-  void check_value(const sourced_value& v, std::string_view key, const std::string& at, bool cost_or_power) const {
+  INFERLENS_LAZY void check_value(const sourced_value& v, std::string_view key, const std::string& at, bool cost_or_power) const {
     if (!std::isfinite(v.value)) fail(at, "not a finite number");
     if (cost_or_power) {
       if (!(v.value > 0)) fail(at, concat("must be > 0, got ", num(v.value)));
@@ -665,7 +665,7 @@ struct preset_parser {
 
   // A value: {"value": N, "source": "...", "vintage": "...", "note"?, "basis"?}; user files may
   // give a bare number or leave out source and vintage.
-  sourced_value value(const json_node& j, std::string_view key, const std::string& field, std::string_view vintage_key,
+  INFERLENS_LAZY sourced_value value(const json_node& j, std::string_view key, const std::string& field, std::string_view vintage_key,
                       bool power, bool cost_or_power) const {
     sourced_value v;
     for (const json_node* n : {&j, j.find("value")})
@@ -695,9 +695,9 @@ struct preset_parser {
     return v;
   }
 
-  static bool value_like(const json_node& j) { return j.is_number() || (j.is_object() && j.find("value")); }
+  INFERLENS_LAZY static bool value_like(const json_node& j) { return j.is_number() || (j.is_object() && j.find("value")); }
 
-  std::vector<std::string> strings(const json_node& j, const std::string& field) const {
+  INFERLENS_LAZY std::vector<std::string> strings(const json_node& j, const std::string& field) const {
     std::vector<std::string> out;
     if (!j.is_array()) fail(field, "expected an array of strings");
     for (const auto& s : j.children) {
@@ -707,7 +707,7 @@ struct preset_parser {
     return out;
   }
 
-  accelerator_preset accelerator(const std::string& key, const json_node& j) const {
+  INFERLENS_LAZY accelerator_preset accelerator(const std::string& key, const json_node& j) const {
     const std::string base = "accelerators." + key;
     if (!j.is_object()) fail(base, "expected an object");
     accelerator_preset a;
@@ -754,7 +754,7 @@ struct preset_parser {
     return a;
   }
 
-  preset_db parse(std::string_view document) const {
+  INFERLENS_LAZY preset_db parse(std::string_view document) const {
     json_node j;
     try {
       j = parse_json(document);
@@ -801,7 +801,7 @@ struct preset_parser {
   }
 
   // Every vintage a value is filed under is declared; the default vintage exists.
-  void check(const preset_db& db) const {
+  INFERLENS_LAZY void check(const preset_db& db) const {
     auto declared = [&](std::string_view v) {
       if (v == any_vintage) return true;
       for (const auto& d : db.vintages)
@@ -825,7 +825,7 @@ struct preset_parser {
 /// a device or a log).
 inline constexpr std::size_t max_preset_file_bytes = std::size_t{16} << 20;
 
-inline std::string read_text_file(const std::string& path) {
+INFERLENS_LAZY std::string read_text_file(const std::string& path) {
   const auto fail = [&](const std::string& m) { throw input_error({path, std::nullopt, std::nullopt, ""}, m); };
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail(std::string("cannot open the file (") + std::strerror(errno) + ")");
@@ -860,25 +860,25 @@ inline std::string read_text_file(const std::string& path) {
 /// finite, a cost or power figure that is not > 0, and a model parameter out of its range
 /// (model_parameters()) are errors naming `origin` and the key path.
 /// @throws input_error
-inline preset_db parse_presets(std::string_view document, const std::string& origin, bool strict) {
+INFERLENS_LAZY preset_db parse_presets(std::string_view document, const std::string& origin, bool strict) {
   return detail::preset_parser{origin, strict}.parse(document);
 }
 
 /// Load a full preset file (the shipped one's schema), strictly validated.
-inline preset_db load_presets(const std::string& path) {
+INFERLENS_LAZY preset_db load_presets(const std::string& path) {
   return parse_presets(detail::read_text_file(path), path, true);
 }
 
 /// The presets shipped with the library (data/accelerators.json, embedded at build time): parsed
 /// once, on first use, thread-safely.
-inline const preset_db& shipped_presets() {
+INFERLENS_LAZY const preset_db& shipped_presets() {
   static const preset_db db = parse_presets(detail::accelerators_json, "data/accelerators.json (built in)", true);
   return db;
 }
 
 /// Lay `overlay` over `base`: its values replace the base's, value by value; a value filed
 /// under any vintage ("*") replaces that value in every vintage.
-inline void merge_presets(preset_db& base, const preset_db& overlay) {
+INFERLENS_LAZY void merge_presets(preset_db& base, const preset_db& overlay) {
   if (!overlay.default_vintage.empty()) base.default_vintage = overlay.default_vintage;
   for (const auto& v : overlay.vintages) {
     bool found = false;
@@ -914,7 +914,7 @@ inline void merge_presets(preset_db& base, const preset_db& overlay) {
 
 /// Read a user's override file (same schema, lenient) and lay it over `base`.
 /// @throws input_error naming the file and the key path of a bad value
-inline void merge_presets_file(preset_db& base, const std::string& path) {
+INFERLENS_LAZY void merge_presets_file(preset_db& base, const std::string& path) {
   merge_presets(base, parse_presets(detail::read_text_file(path), path, false));
 }
 

@@ -14,3 +14,9 @@
 #define INFERLENS_END_NAMESPACE \
   }                             \
   }
+
+// Written before a function whose body is compiled only in a translation unit that calls it: a
+// template with one defaulted parameter. Including a header then costs parsing the body, not
+// instantiating everything it uses, so a program pays for what it calls (the compile-weight
+// target, benchmarks/compile_weight.cpp). Callers see an ordinary function; its address is &f<>.
+#define INFERLENS_LAZY template <class = void>

@@ -33,7 +33,7 @@ namespace detail {
 
 // A cell in JSON, or "" when it is left out (missing; NaN or an infinity other than an infinite
 // request rate, which is written "inf" as vLLM does).
-inline std::string json_cell(column_id c, const cell& v, bool text_booleans = false) {
+INFERLENS_LAZY std::string json_cell(column_id c, const cell& v, bool text_booleans = false) {
   if (std::holds_alternative<std::monostate>(v)) return {};
   std::string out;
   if (const double* d = std::get_if<double>(&v)) {
@@ -52,7 +52,7 @@ inline std::string json_cell(column_id c, const cell& v, bool text_booleans = fa
   return to_string(v);
 }
 
-inline void append_member(std::string& out, bool& first, std::string_view key, const std::string& value) {
+INFERLENS_LAZY void append_member(std::string& out, bool& first, std::string_view key, const std::string& value) {
   if (value.empty()) return;
   if (!first) out += ", ";
   first = false;
@@ -62,14 +62,14 @@ inline void append_member(std::string& out, bool& first, std::string_view key, c
 }
 
 // InferenceMAX's spelling of a column, where it differs from ours.
-inline std::string_view inferencemax_name(column_id c) noexcept {
+INFERLENS_LAZY std::string_view inferencemax_name(column_id c) noexcept {
   for (const column_alias& a : column_aliases)
     if (a.column == c && a.origin == "InferenceMAX") return a.alias;
   return name_of(c);
 }
 
 // The keys of an InferenceMAX agg row (process_result.py).
-inline bool in_inferencemax_row(const column& c) noexcept {
+INFERLENS_LAZY bool in_inferencemax_row(const column& c) noexcept {
   switch (c.kind) {
     case column_kind::identity: return c.id != cols::request_rate && c.id != cols::num_prompts && c.id != cols::accelerator;
     case column_kind::derived: return c.id != cols::num_gpus;
@@ -83,7 +83,7 @@ inline bool in_inferencemax_row(const column& c) noexcept {
   }
 }
 
-inline bool is_latency(const column& c) noexcept {
+INFERLENS_LAZY bool is_latency(const column& c) noexcept {
   const std::string_view n = c.name;
   return c.unit == "s" && (n.ends_with("_ttft") || n.ends_with("_tpot") || n.ends_with("_itl") || n.ends_with("_e2el"));
 }
@@ -92,7 +92,7 @@ inline bool is_latency(const column& c) noexcept {
 
 /// One point as a JSON object of the library's own format: every column it has, canonical
 /// names, latencies in seconds.
-inline std::string to_json_text(const benchmark_point& p) {
+INFERLENS_LAZY std::string to_json_text(const benchmark_point& p) {
   std::string out = "{";
   bool first = true;
   for (const column& c : columns())
@@ -102,7 +102,7 @@ inline std::string to_json_text(const benchmark_point& p) {
 
 /// One point as an InferenceMAX agg row (upstream's key spellings; `model` is the checkpoint as
 /// written, dp_attention the strings "true"/"false").
-inline std::string to_inferencemax_row(const benchmark_point& p) {
+INFERLENS_LAZY std::string to_inferencemax_row(const benchmark_point& p) {
   std::string out = "{";
   bool first = true;
   for (const column& c : columns()) {
@@ -120,7 +120,7 @@ inline std::string to_inferencemax_row(const benchmark_point& p) {
 /// "request_goodput:" (upstream's spelling, null when missing) and {stat}_{metric}_ms in
 /// milliseconds. Every other column is written under its canonical name, as `--metadata` keys
 /// are, so reading it back keeps every field (ms <-> s may cost one ulp).
-inline std::string to_vllm_client_text(const benchmark_point& p) {
+INFERLENS_LAZY std::string to_vllm_client_text(const benchmark_point& p) {
   std::string out = "{";
   bool first = true;
   detail::append_member(out, first, "model_id", detail::json_cell(cols::model_raw, get(p, p.model_raw.empty() ? cols::model : cols::model_raw)));
@@ -141,7 +141,7 @@ inline std::string to_vllm_client_text(const benchmark_point& p) {
 }
 
 /// The library's own JSON: an array with one object per point (one per line).
-inline std::string to_json_text(const result_table& t) {
+INFERLENS_LAZY std::string to_json_text(const result_table& t) {
   std::string out = t.empty() ? "[" : "[\n";
   for (std::size_t i = 0; i < t.size(); ++i) {
     out += to_json_text(t.point(i));
@@ -151,7 +151,7 @@ inline std::string to_json_text(const result_table& t) {
 }
 
 /// InferenceMAX agg rows: an array with one row per point.
-inline std::string to_inferencemax_text(const result_table& t) {
+INFERLENS_LAZY std::string to_inferencemax_text(const result_table& t) {
   std::string out = t.empty() ? "[" : "[\n";
   for (std::size_t i = 0; i < t.size(); ++i) {
     out += to_inferencemax_row(t.point(i));
@@ -162,7 +162,7 @@ inline std::string to_inferencemax_text(const result_table& t) {
 
 /// One CSV field as the CSV writer writes it: quoted, with doubled quotes, when it holds a comma,
 /// a quote, a line end or spaces at either end; as it is otherwise.
-inline std::string csv_field(std::string_view text) {
+INFERLENS_LAZY std::string csv_field(std::string_view text) {
   std::string out;
   detail::append_csv_field(out, text);
   return out;
@@ -171,7 +171,7 @@ inline std::string csv_field(std::string_view text) {
 /// CSV with a header row of canonical column names: the columns that at least one point has, in
 /// registry order; missing cells empty; RFC 4180 quoting; "\n" line ends; an infinite
 /// request_rate as "inf". No points: an empty string (which does not read back: it has no header).
-inline std::string to_csv_text(const result_table& t) {
+INFERLENS_LAZY std::string to_csv_text(const result_table& t) {
   const auto text_of = [](column_id c, const cell& v) -> std::string {
     if (const double* d = std::get_if<double>(&v); d && !std::isfinite(*d)) return c == cols::request_rate && *d > 0 ? "inf" : "";
     return to_string(v);
@@ -197,14 +197,14 @@ inline std::string to_csv_text(const result_table& t) {
 }
 
 /// The formats the writers produce: inferlens_json, csv, inferencemax_agg, vllm_client.
-inline bool writable(file_format f) noexcept {
+INFERLENS_LAZY bool writable(file_format f) noexcept {
   return f == file_format::inferlens_json || f == file_format::csv || f == file_format::inferencemax_agg ||
          f == file_format::vllm_client;
 }
 
 /// A table as text of one format; a vllm_client document holds one point, so the table must have
 /// exactly one (see save_results for a directory of them).
-inline std::string to_text(const result_table& t, file_format f) {
+INFERLENS_LAZY std::string to_text(const result_table& t, file_format f) {
   switch (f) {
     case file_format::inferlens_json: return to_json_text(t);
     case file_format::csv: return to_csv_text(t);
@@ -221,7 +221,7 @@ inline std::string to_text(const result_table& t, file_format f) {
 
 /// Writes a file whole: to a temporary name beside it, then renamed over it, so a reader never
 /// sees half a file and a symlink at the path is replaced, not followed.
-inline void write_file(const std::string& path, std::string_view text) {
+INFERLENS_LAZY void write_file(const std::string& path, std::string_view text) {
   const std::string tmp = path + ".tmp";
   const auto fail = [&](const std::string& why) { throw input_error({path, std::nullopt, std::nullopt, ""}, why); };
   // a device, folder or socket at the path is never replaced by the renamed file (/dev/full, /dev/null)
@@ -242,7 +242,7 @@ inline void write_file(const std::string& path, std::string_view text) {
 /// Saves a table in a format. vllm_client writes one file per point into `path` as a directory
 /// (created), named <model>_<accelerator>_c<concurrency>_<n>.json; the others write one file.
 /// Returns the files written.
-inline std::vector<std::string> save_results(const result_table& t, const std::string& path, file_format f) {
+INFERLENS_LAZY std::vector<std::string> save_results(const result_table& t, const std::string& path, file_format f) {
   if (f != file_format::vllm_client) {
     write_file(path, to_text(t, f));
     return {path};

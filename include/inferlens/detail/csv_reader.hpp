@@ -35,7 +35,7 @@ class csv_reader {
 
   /// The bytes available now: `text` starts at byte `base` of the file; `last` when nothing
   /// follows. A byte order mark at the start of the file is skipped.
-  void window(std::string_view text, std::size_t base, bool last) noexcept {
+  INFERLENS_LAZY void window(std::string_view text, std::size_t base, bool last) noexcept {
     text_ = text;
     base_ = base;
     last_ = last;
@@ -46,7 +46,7 @@ class csv_reader {
   /// or into the reader for quoted fields with doubled quotes, and stay valid until the next
   /// call. need_more: the window ends inside a record (nothing consumed; call window() with the
   /// bytes from consumed() on and more after them).
-  status next(std::vector<std::string_view>& fields) {
+  INFERLENS_LAZY status next(std::vector<std::string_view>& fields) {
     fields.clear();
     unescaped_.clear();
     while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) ++pos_;
@@ -95,14 +95,14 @@ class csv_reader {
   }
 
   /// Bytes of the window consumed by the records returned so far.
-  std::size_t consumed() const noexcept { return pos_; }
+  INFERLENS_LAZY std::size_t consumed() const noexcept { return pos_; }
   /// Byte offset in the file where the record last returned begins.
-  std::size_t record_start() const noexcept { return record_start_; }
+  INFERLENS_LAZY std::size_t record_start() const noexcept { return record_start_; }
 
  private:
   // The common case, a record without quotes that ends in LF or CRLF: found with memchr and cut
   // at its commas. Anything else (quotes, a lone CR) is left to the general path.
-  std::optional<status> unquoted_record(std::vector<std::string_view>& fields) {
+  INFERLENS_LAZY std::optional<status> unquoted_record(std::vector<std::string_view>& fields) {
     const char* begin = text_.data() + pos_;
     const char* end = text_.data() + text_.size();
     const char* nl = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
@@ -125,7 +125,7 @@ class csv_reader {
   }
 
   // false: the window ended inside the field (and more may follow)
-  bool unquoted(std::string_view& out) {
+  INFERLENS_LAZY bool unquoted(std::string_view& out) {
     const std::size_t begin = pos_;
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
@@ -139,7 +139,7 @@ class csv_reader {
     return true;
   }
 
-  bool quoted(std::string_view& out) {
+  INFERLENS_LAZY bool quoted(std::string_view& out) {
     const std::size_t open = pos_++;
     std::size_t run = pos_;
     std::string* copy = nullptr;  // only fields with doubled quotes are copied
@@ -176,7 +176,7 @@ class csv_reader {
 };
 
 /// Appends one field, quoted when it holds a comma, a quote, a line break or edge spaces.
-inline void append_csv_field(std::string& out, std::string_view field) {
+INFERLENS_LAZY void append_csv_field(std::string& out, std::string_view field) {
   const bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
   if (!quote) {

@@ -45,7 +45,7 @@ struct json_value {
   std::string_view text;  ///< the string's decoded value, or the number's spelling
 };
 
-inline std::string_view kind_name(json_value::kind k) noexcept {
+INFERLENS_LAZY std::string_view kind_name(json_value::kind k) noexcept {
   switch (k) {
     case json_value::kind::null: return "null";
     case json_value::kind::boolean: return "a boolean";
@@ -70,30 +70,30 @@ class json_scanner {
   explicit json_scanner(std::string_view text, std::size_t pos = 0, utf8_policy utf8 = utf8_policy::checked) noexcept
       : text_(text), pos_(pos), utf8_(utf8) {}
 
-  std::size_t pos() const noexcept { return pos_; }
-  std::string_view text() const noexcept { return text_; }
+  INFERLENS_LAZY std::size_t pos() const noexcept { return pos_; }
+  INFERLENS_LAZY std::string_view text() const noexcept { return text_; }
 
   /// The next character after white space, or '\0' at the end.
-  char peek() noexcept {
+  INFERLENS_LAZY char peek() noexcept {
     while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
     return pos_ < text_.size() ? text_[pos_] : '\0';
   }
-  bool at_end() noexcept {
+  INFERLENS_LAZY bool at_end() noexcept {
     peek();
     return pos_ >= text_.size();
   }
-  bool consume(char c) noexcept {
+  INFERLENS_LAZY bool consume(char c) noexcept {
     if (peek() != c) return false;
     ++pos_;
     return true;
   }
-  void expect(char c, std::string_view context) {
+  INFERLENS_LAZY void expect(char c, std::string_view context) {
     if (!consume(c)) fail(std::string("expected '") + c + "' " + std::string(context) + ", got " + here());
   }
 
   /// Reads a string at the current position; the view points into the text, or into `scratch`
   /// when the string had escapes. Raw bytes must be valid UTF-8.
-  std::string_view string(std::string& scratch) {
+  INFERLENS_LAZY std::string_view string(std::string& scratch) {
     if (peek() != '"') fail("expected a string, got " + here());
     const std::size_t open = pos_++;
     std::size_t run = pos_;
@@ -127,7 +127,7 @@ class json_scanner {
   }
 
   /// A string's contents as written, escapes left undecoded: a view into the text, never a copy.
-  std::string_view raw_string() {
+  INFERLENS_LAZY std::string_view raw_string() {
     if (peek() != '"') fail("expected a string, got " + here());
     const std::size_t open = pos_++, begin = pos_;
     for (;;) {
@@ -142,7 +142,7 @@ class json_scanner {
   }
 
   /// Skips one value and returns its text as written.
-  std::string_view raw_value() {
+  INFERLENS_LAZY std::string_view raw_value() {
     peek();  // past white space
     const std::size_t begin = pos_;
     skip_value();
@@ -150,7 +150,7 @@ class json_scanner {
   }
 
   /// Reads any value. Objects and arrays are skipped and reported by kind only.
-  json_value value(std::string& scratch, int depth = 0) {
+  INFERLENS_LAZY json_value value(std::string& scratch, int depth = 0) {
     json_value v;
     switch (peek()) {
       case '"':
@@ -171,7 +171,7 @@ class json_scanner {
   }
 
   /// Skips one value of any kind, checking its syntax.
-  void skip_value(int depth = 0) {
+  INFERLENS_LAZY void skip_value(int depth = 0) {
     if (depth > max_depth) fail("values nested deeper than " + std::to_string(max_depth) + " levels");
     const char c = peek();
     if (c == '{') {
@@ -199,7 +199,7 @@ class json_scanner {
   }
 
   /// What is at the current position, for messages.
-  std::string here() {
+  INFERLENS_LAZY std::string here() {
     if (at_end()) return "the end of the input";
     const auto c = static_cast<unsigned char>(text_[pos_]);
     if (c >= 0x20 && c < 0x7f) return std::string("'") + static_cast<char>(c) + "'";
@@ -207,22 +207,22 @@ class json_scanner {
     return std::string("byte 0x") + hex[c >> 4] + hex[c & 15];
   }
 
-  [[noreturn]] void fail(std::string message) const { throw json_syntax_error{pos_, std::move(message)}; }
-  [[noreturn]] static void fail_at(std::size_t at, std::string message) {
+  INFERLENS_LAZY [[noreturn]] void fail(std::string message) const { throw json_syntax_error{pos_, std::move(message)}; }
+  INFERLENS_LAZY [[noreturn]] static void fail_at(std::size_t at, std::string message) {
     throw json_syntax_error{at, std::move(message)};
   }
 
  private:
-  static bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+  INFERLENS_LAZY static bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-  void skip_utf8_sequence() {
+  INFERLENS_LAZY void skip_utf8_sequence() {
     const std::size_t n = utf8_sequence(text_, pos_);
     if (n == 0) fail("invalid UTF-8 inside a string");
     pos_ += n;
   }
 
   // Strings as sent are only delimited; checked ones are decoded too (their escapes checked).
-  void skip_string() {
+  INFERLENS_LAZY void skip_string() {
     if (utf8_ == utf8_policy::unchecked) raw_string();
     else string(skip_scratch_);
   }
@@ -230,7 +230,7 @@ class json_scanner {
   // The first byte from `pos` on that a string cannot simply hold: a quote, a backslash, a control
   // character or, when UTF-8 is checked, a non-ASCII byte; the text's end if none. Eight bytes at
   // a time (the lowest flagged byte is always a true hit: borrows only run upwards).
-  std::size_t plain_run_end(std::size_t pos) const noexcept {
+  INFERLENS_LAZY std::size_t plain_run_end(std::size_t pos) const noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const bool stop_high = utf8_ == utf8_policy::checked;
     if constexpr (std::endian::native == std::endian::little) {
@@ -249,14 +249,14 @@ class json_scanner {
     }
     return pos;
   }
-  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+  INFERLENS_LAZY static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-  void word(std::string_view w) {
+  INFERLENS_LAZY void word(std::string_view w) {
     if (text_.substr(pos_, w.size()) != w) fail("expected a value, got " + here());
     pos_ += w.size();
   }
 
-  json_value number() {
+  INFERLENS_LAZY json_value number() {
     json_value v;
     const std::size_t begin = pos_;
     if (text_.substr(pos_, 3) == "NaN" || text_.substr(pos_, 8) == "Infinity" ||
@@ -276,7 +276,7 @@ class json_scanner {
   }
 
   // Moves past a number's spelling, checked; true when it has neither a fraction nor an exponent.
-  bool number_syntax() {
+  INFERLENS_LAZY bool number_syntax() {
     const std::size_t begin = pos_;
     bool integral = true;
     if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
@@ -303,7 +303,7 @@ class json_scanner {
     return integral;
   }
 
-  static json_value convert_number(json_value v, bool integral) {
+  INFERLENS_LAZY static json_value convert_number(json_value v, bool integral) {
     const char* first = v.text.data();
     const char* last = first + v.text.size();
     if (integral) {
@@ -323,7 +323,7 @@ class json_scanner {
     return v;
   }
 
-  void escape(std::string& out) {
+  INFERLENS_LAZY void escape(std::string& out) {
     const std::size_t at = pos_++;  // at the backslash
     if (pos_ >= text_.size()) fail_at(at, "unterminated escape sequence");
     const char c = text_[pos_++];
@@ -365,7 +365,7 @@ class json_scanner {
     }
   }
 
-  std::uint32_t hex4(std::size_t escape_at) {
+  INFERLENS_LAZY std::uint32_t hex4(std::size_t escape_at) {
     std::uint32_t code = 0;
     for (int i = 0; i < 4; ++i, ++pos_) {
       if (pos_ >= text_.size()) fail_at(escape_at, "invalid \\u escape: expected 4 hex digits");
@@ -441,29 +441,29 @@ struct json_node {
   std::vector<json_node> children;   ///< object member values (parallel to keys) or array elements
   std::size_t byte = 0;              ///< where the value starts in the document
 
-  bool is_null() const noexcept { return type == json_value::kind::null; }
-  bool is_object() const noexcept { return type == json_value::kind::object; }
-  bool is_array() const noexcept { return type == json_value::kind::array; }
-  bool is_string() const noexcept { return type == json_value::kind::string; }
-  bool is_number() const noexcept { return type == json_value::kind::integer || type == json_value::kind::real; }
-  double number() const noexcept { return type == json_value::kind::integer ? static_cast<double>(integer) : real; }
+  INFERLENS_LAZY bool is_null() const noexcept { return type == json_value::kind::null; }
+  INFERLENS_LAZY bool is_object() const noexcept { return type == json_value::kind::object; }
+  INFERLENS_LAZY bool is_array() const noexcept { return type == json_value::kind::array; }
+  INFERLENS_LAZY bool is_string() const noexcept { return type == json_value::kind::string; }
+  INFERLENS_LAZY bool is_number() const noexcept { return type == json_value::kind::integer || type == json_value::kind::real; }
+  INFERLENS_LAZY double number() const noexcept { return type == json_value::kind::integer ? static_cast<double>(integer) : real; }
 
   /// The member called `key` of an object, or nullptr.
-  const json_node* find(std::string_view key) const noexcept {
+  INFERLENS_LAZY const json_node* find(std::string_view key) const noexcept {
     if (!is_object()) return nullptr;
     for (std::size_t i = 0; i < keys.size(); ++i)
       if (keys[i] == key) return &children[i];
     return nullptr;
   }
   /// Members along a path of keys, or nullptr where one is missing.
-  const json_node* at(std::initializer_list<std::string_view> path) const noexcept {
+  INFERLENS_LAZY const json_node* at(std::initializer_list<std::string_view> path) const noexcept {
     const json_node* n = this;
     for (std::string_view k : path)
       if (!(n = n->find(k))) return nullptr;
     return n;
   }
   /// The value as a json_value, as the scanner gives it (for the shared value rules).
-  json_value as_value() const noexcept {
+  INFERLENS_LAZY json_value as_value() const noexcept {
     json_value v;
     v.type = type;
     v.boolean = boolean;
@@ -476,7 +476,7 @@ struct json_node {
 };
 
 namespace json_tree_detail {
-inline void read(json_scanner& in, json_node& out, int depth, std::string& scratch) {
+INFERLENS_LAZY void read(json_scanner& in, json_node& out, int depth, std::string& scratch) {
   if (depth > json_scanner::max_depth)
     in.fail("values nested deeper than " + std::to_string(json_scanner::max_depth) + " levels");
   const char c = in.peek();
@@ -517,7 +517,7 @@ inline void read(json_scanner& in, json_node& out, int depth, std::string& scrat
 
 /// Parses a whole document into a tree (a leading byte order mark is skipped).
 /// @throws json_syntax_error with the byte offset.
-inline json_node parse_json(std::string_view text) {
+INFERLENS_LAZY json_node parse_json(std::string_view text) {
   json_scanner in(text, utf8_bom_length(text));
   if (in.at_end()) in.fail("empty document: expected a JSON value");
   json_node root;
@@ -533,7 +533,7 @@ inline json_node parse_json(std::string_view text) {
 
 /// Appends a JSON string. Text is valid UTF-8 by the time it gets here (readers check it); any
 /// byte that is not is written as U+FFFD, so the output is always valid JSON.
-inline void append_json_string(std::string& out, std::string_view s) {
+INFERLENS_LAZY void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   const char* hex = "0123456789abcdef";
   for (std::size_t i = 0; i < s.size();) {
@@ -572,7 +572,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
 
 /// A finite double as JSON (shortest round trip); null for NaN and infinities, which JSON cannot
 /// spell.
-inline void append_json_number(std::string& out, double v) {
+INFERLENS_LAZY void append_json_number(std::string& out, double v) {
   if (std::isfinite(v)) out += shortest(v);
   else out += "null";
 }

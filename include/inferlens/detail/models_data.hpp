@@ -8,7 +8,9 @@
 
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
-inline constexpr std::string_view models_json = R"inferlens_json({
+// A char array, not a string_view initialised from the literal: the compiler then need not
+// count the characters in a constant expression, which costs a tenth of a second per header.
+inline constexpr char models_json_text[] = R"inferlens_json({
   "format": "inferlens-models",
   "format_version": 1,
   "description": "Model identities: the canonical base model a result row belongs to, found from InferenceMAX's model prefix or from the checkpoint name (path, organisation and Hugging Face cache wrapping removed; case-insensitive). Checkpoints of one base model in different precisions or revisions are one model: precision is a column of its own. See docs/formats.md. Where the library knows a model's architecture (\"architecture\": parameters, active parameters for MoE, layers, hidden size, attention and KV heads, head dimension, experts, MLA, KV bytes per token of context per KV precision) the physical bound of a point and the calibrated model use it (limits.hpp, docs/prediction.md).",
@@ -102,5 +104,6 @@ inline constexpr std::string_view models_json = R"inferlens_json({
   }
 }
 )inferlens_json";
+inline constexpr std::string_view models_json(models_json_text, sizeof models_json_text - 1);
 }  // namespace detail
 INFERLENS_END_NAMESPACE

@@ -30,7 +30,7 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 /// Whether a number fits its column's type and rule (check_number says why not).
-inline bool number_fits(column_id c, double v) noexcept {
+INFERLENS_LAZY bool number_fits(column_id c, double v) noexcept {
   const column& k = info(c);
   if (std::isnan(v)) return false;
   if (k.rule == value_rule::rate) return v > 0;
@@ -43,7 +43,7 @@ inline bool number_fits(column_id c, double v) noexcept {
 }
 
 /// Checks a number against a column's type and rule; returns the complaint, or "" when it fits.
-inline std::string check_number(column_id c, double v) {
+INFERLENS_LAZY std::string check_number(column_id c, double v) {
   if (number_fits(c, v)) return {};
   const column& k = info(c);
   if (std::isnan(v)) return "must be a number, got NaN";
@@ -62,7 +62,7 @@ inline std::string check_number(column_id c, double v) {
 /// Reads a CSV cell or a vLLM --metadata string as a number of a numeric column (booleans as
 /// true/false/1/0; "1024.0" as pandas writes int columns with gaps). Returns false when there is
 /// no value (an empty cell) and sets `out`; throws nothing: a bad value gives `message`.
-inline bool read_number_text(column_id c, std::string_view text, double& out, std::string& message) {
+INFERLENS_LAZY bool read_number_text(column_id c, std::string_view text, double& out, std::string& message) {
   message.clear();
   if (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t')) text = trim(text);
   if (text.empty()) return false;
@@ -156,7 +156,7 @@ struct point_builder {
 
   explicit point_builder(std::string_view file_name) : file(file_name) {}
 
-  void start(std::optional<std::size_t> row_number) {
+  INFERLENS_LAZY void start(std::optional<std::size_t> row_number) {
     row = row_number;
     point = benchmark_point{};
     given.reset();
@@ -165,14 +165,14 @@ struct point_builder {
     random_output_len.reset();
   }
 
-  [[noreturn]] void fail(std::string_view field, const std::string& message) const {
+  INFERLENS_LAZY [[noreturn]] void fail(std::string_view field, const std::string& message) const {
     throw input_error(input_location{file, row, std::nullopt, std::string(field)}, message);
   }
 
-  bool has(column_id c) const noexcept { return given[index_of(c)]; }
+  INFERLENS_LAZY bool has(column_id c) const noexcept { return given[index_of(c)]; }
 
   /// Sets a checked number; a column given twice (as its name and an alias, say) must agree.
-  void set_number(column_id c, double v, std::string_view field) {
+  INFERLENS_LAZY void set_number(column_id c, double v, std::string_view field) {
     if (!number_fits(c, v)) fail(field, check_number(c, v));
     v += 0.0;  // -0 is 0
     if (has(c)) {
@@ -185,7 +185,7 @@ struct point_builder {
   }
 
   /// Sets a text value; it must be valid UTF-8 and, given twice, agree.
-  void set_text(column_id c, std::string_view v, std::string_view field) {
+  INFERLENS_LAZY void set_text(column_id c, std::string_view v, std::string_view field) {
     if (v.empty()) return;
     if (const std::size_t bad = invalid_utf8_at(v); bad != std::string_view::npos)
       fail(field, "invalid UTF-8 at byte " + std::to_string(bad) + " of the value " + quote_excerpt(v));
@@ -200,7 +200,7 @@ struct point_builder {
 
   /// Sets a column from text as CSV cells and vLLM --metadata strings spell values; empty is
   /// missing. Numbers may be written "1024.0" (as pandas writes int columns with gaps).
-  void set_from_text(column_id c, std::string_view text, std::string_view field) {
+  INFERLENS_LAZY void set_from_text(column_id c, std::string_view text, std::string_view field) {
     if (info(c).type == column_type::text) return set_text(c, text, field);
     double v = 0;
     std::string message;
@@ -212,7 +212,7 @@ struct point_builder {
   /// Sets a column from a JSON value. `typed`: the source writes this key with its JSON type
   /// (a string is an error for a number); otherwise strings are read as text cells. null is
   /// missing. `scale` converts units (1e-3 for milliseconds).
-  void set_from_json(column_id c, const json_value& v, bool typed, std::string_view field, double scale = 1) {
+  INFERLENS_LAZY void set_from_json(column_id c, const json_value& v, bool typed, std::string_view field, double scale = 1) {
     using K = json_value::kind;
     const column& k = info(c);
     if (v.type == K::null) return;
@@ -252,7 +252,7 @@ struct point_builder {
   }
 
   /// Fails unless at least one of the columns was given.
-  void require_any(std::initializer_list<column_id> any_of) const {
+  INFERLENS_LAZY void require_any(std::initializer_list<column_id> any_of) const {
     for (column_id c : any_of)
       if (has(c)) return;
     std::vector<std::string_view> names;
@@ -260,7 +260,7 @@ struct point_builder {
     fail(names.front(), "missing: expected " + join_or(names));
   }
 
-  void set_number_unchecked(column_id c, double v) noexcept { inferlens::set_number(point, c, v); }
+  INFERLENS_LAZY void set_number_unchecked(column_id c, double v) noexcept { inferlens::set_number(point, c, v); }
 
 };
 
@@ -288,18 +288,18 @@ struct key_table {
   std::unordered_map<std::string_view, key_action> map;
   std::deque<std::string> generated;  ///< storage for keys that are not column names
 
-  const key_action* find(std::string_view key) const noexcept {
+  INFERLENS_LAZY const key_action* find(std::string_view key) const noexcept {
     const auto it = map.find(key);
     return it == map.end() ? nullptr : &it->second;
   }
-  void add(std::string_view key, key_action a) { map[key] = a; }
-  void add(std::string_view key, column_id c, bool typed, bool millis = false) {
+  INFERLENS_LAZY void add(std::string_view key, key_action a) { map[key] = a; }
+  INFERLENS_LAZY void add(std::string_view key, column_id c, bool typed, bool millis = false) {
     add(key, key_action{key_kind::column, millis, typed, c});
   }
-  void add_generated(std::string key, column_id c, bool typed, bool millis) {
+  INFERLENS_LAZY void add_generated(std::string key, column_id c, bool typed, bool millis) {
     map[generated.emplace_back(std::move(key))] = key_action{key_kind::column, millis, typed, c};
   }
-  void add_columns(bool typed) {
+  INFERLENS_LAZY void add_columns(bool typed) {
     for (const column& c : columns())
       if (!c.economic()) add(c.name, c.id, typed);
     for (const column_alias& a : column_aliases) add(a.alias, a.column, typed);
@@ -308,7 +308,7 @@ struct key_table {
 
 /// The benchmark clients' latency keys, {stat}_{metric}_ms in milliseconds (SGLang also spells
 /// e2el as e2e_latency), and vLLM's "request_goodput:" with its trailing colon (sic).
-inline void add_millisecond_keys(key_table& t) {
+INFERLENS_LAZY void add_millisecond_keys(key_table& t) {
   constexpr std::string_view stats[] = {"mean", "median", "std", "p90", "p99", "p99.9"};
   for (std::string_view metric : {"ttft", "tpot", "itl", "e2el"})
     for (std::string_view stat : stats) {
@@ -322,7 +322,7 @@ inline void add_millisecond_keys(key_table& t) {
 
 /// Canonical column names and aliases: InferenceMAX agg rows and the library's own JSON. The
 /// clients' millisecond keys are understood too, so an array of raw client objects reads right.
-inline const key_table& row_keys() {
+INFERLENS_LAZY const key_table& row_keys() {
   static const key_table table = [] {
     key_table t;
     t.add_columns(true);
@@ -335,7 +335,7 @@ inline const key_table& row_keys() {
 /// Raw benchmark-client results: `vllm bench serve` / InferenceMAX benchmark_serving.py and
 /// SGLang bench_serving. Their own keys are typed; any other key that names a column is read as
 /// vLLM --metadata (strings allowed).
-inline const key_table& client_keys() {
+INFERLENS_LAZY const key_table& client_keys() {
   static const key_table table = [] {
     key_table t;
     t.add_columns(false);
@@ -362,7 +362,7 @@ inline const key_table& client_keys() {
 }
 
 /// Applies one key of a client or row object.
-inline void apply_key(point_builder& b, const key_action& a, const json_value& v, std::string_view key) {
+INFERLENS_LAZY void apply_key(point_builder& b, const key_action& a, const json_value& v, std::string_view key) {
   switch (a.kind) {
     case key_kind::column: return b.set_from_json(a.column, v, a.typed, key, a.millis ? 1e-3 : 1.0);
     case key_kind::dataset_name:
@@ -403,7 +403,7 @@ void read_object(json_scanner& in, const key_table& keys, point_builder& b, std:
     return;
   }
 }
-inline void read_object(json_scanner& in, const key_table& keys, point_builder& b, std::string& key_scratch,
+INFERLENS_LAZY void read_object(json_scanner& in, const key_table& keys, point_builder& b, std::string& key_scratch,
                         std::string& value_scratch) {
   read_object(in, keys, b, key_scratch, value_scratch, [](std::string_view, json_scanner&) { return false; });
 }

@@ -8,7 +8,9 @@
 
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
-inline constexpr std::string_view accelerators_json = R"inferlens_json({
+// A char array, not a string_view initialised from the literal: the compiler then need not
+// count the characters in a constant expression, which costs a tenth of a second per header.
+inline constexpr char accelerators_json_text[] = R"inferlens_json({
   "format": "inferlens-presets",
   "format_version": 1,
   "description": "Per-accelerator cost and power presets (InferenceX tiers of each published vintage), hardware specs and model defaults. Every value carries its source and vintage; see docs/economics.md.",
@@ -916,5 +918,6 @@ inline constexpr std::string_view accelerators_json = R"inferlens_json({
   }
 }
 )inferlens_json";
+inline constexpr std::string_view accelerators_json(accelerators_json_text, sizeof accelerators_json_text - 1);
 }  // namespace detail
 INFERLENS_END_NAMESPACE

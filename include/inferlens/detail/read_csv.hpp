@@ -145,18 +145,18 @@ struct csv_parser {
     if (s.expected_rows > s.rows) records.reserve(s.expected_rows - s.rows);
   }
 
-  [[noreturn]] void fail(std::string_view field, const std::string& m) const {
+  INFERLENS_LAZY [[noreturn]] void fail(std::string_view field, const std::string& m) const {
     throw input_error(input_location{std::string(name), record, std::nullopt, std::string(field)}, m);
   }
 
   // The value of column c in the row being read (NaN when missing or not there yet).
-  double value(column_id c) const noexcept {
+  INFERLENS_LAZY double value(column_id c) const noexcept {
     const auto& v = s.columns[index_of(c)].numbers;
     if (v.size() > s.rows) return v[s.rows];
     return false_when_absent[index_of(c)] ? 0.0 : missing;
   }
 
-  void read_header() {
+  INFERLENS_LAZY void read_header() {
     header.emplace(fields, name, sink.options);
     for (std::size_t i = 0; i < point_column_count; ++i)
       if (s.present(static_cast<column_id>(i)) &&
@@ -167,7 +167,7 @@ struct csv_parser {
         throughput_in_header = true;
   }
 
-  void read_record() {
+  INFERLENS_LAZY void read_record() {
     ++record;
     if (fields.size() != header->names.size())
       fail("", "has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(header->names.size()));
@@ -229,7 +229,7 @@ struct csv_parser {
   }
 
   // What the point path does per row, done per column once every record is in.
-  void finish() {
+  INFERLENS_LAZY void finish() {
     const std::size_t first = first_row, rows = s.rows;
     const auto column = [&](column_id c) -> column_store& { return s.columns[index_of(c)]; };
     const auto text_column = [&](column_id c) -> column_store& {
@@ -312,7 +312,7 @@ struct csv_parser {
   }
 
   // Parses what the window holds; true at the end of the input.
-  bool feed(std::string_view window, std::size_t base, bool last) {
+  INFERLENS_LAZY bool feed(std::string_view window, std::size_t base, bool last) {
     in.window(window, base, last);
     try {
       for (;;) {
@@ -336,7 +336,7 @@ struct csv_parser {
 
 /// Feeds a parser the bytes [begin, end) of a file, block by block; the parser sees them as
 /// the file's own offsets.
-inline void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
+INFERLENS_LAZY void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
   // One buffer for the whole range, allocated once (huge pages): the unparsed tail of a block
   // moves to its front before the next block is read; a record longer than the buffer grows it.
   constexpr std::size_t block = std::size_t{4} << 20;
@@ -366,7 +366,7 @@ inline void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parse
 /// The first offset at or after `mid` where a record starts: quotes from `from` (a record
 /// start) decide whether a line feed is inside a quoted field. None when there is no such line
 /// feed before the end.
-inline std::optional<std::uint64_t> record_boundary(int fd, std::uint64_t from, std::uint64_t mid, std::uint64_t size) {
+INFERLENS_LAZY std::optional<std::uint64_t> record_boundary(int fd, std::uint64_t from, std::uint64_t mid, std::uint64_t size) {
   std::vector<char> chunk(std::size_t{1} << 20);
   bool inside = false;  // inside a quoted field at the start of the chunk
   for (std::uint64_t at = from; at < size;) {
@@ -410,7 +410,7 @@ class worker_thread {
   worker_thread(const worker_thread&) = delete;
   worker_thread& operator=(const worker_thread&) = delete;
   ~worker_thread() { join(); }
-  void join() {
+  INFERLENS_LAZY void join() {
     if (joined_) return;
     joined_ = true;
     if (started_) ::pthread_join(id_, nullptr);
@@ -418,7 +418,7 @@ class worker_thread {
   }
 
  private:
-  static void* run(void* self) {
+  INFERLENS_LAZY static void* run(void* self) {
     static_cast<worker_thread*>(self)->f_();
     return nullptr;
   }
@@ -431,7 +431,7 @@ class worker_thread {
 /// as two halves split at a record boundary, parsed at once on two threads and joined in file
 /// order; otherwise in one pass. Either way the table, the row numbers and the first error in
 /// file order are the same.
-inline void read_csv_file(int fd, std::uint64_t size, std::string_view name, row_sink& sink, unsigned threads) {
+INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view name, row_sink& sink, unsigned threads) {
   table_storage& s = *sink.storage;
   csv_parser first(name, sink);
   std::optional<std::uint64_t> split;

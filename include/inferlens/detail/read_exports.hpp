@@ -32,7 +32,7 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 /// A tree parsed whole, with syntax errors named by byte.
-inline json_node parse_document(std::string_view text, std::string_view name) {
+INFERLENS_LAZY json_node parse_document(std::string_view text, std::string_view name) {
   try {
     return parse_json(text);
   } catch (const json_syntax_error& e) {
@@ -44,18 +44,18 @@ inline json_node parse_document(std::string_view text, std::string_view name) {
 struct tree_reader {
   point_builder& b;
 
-  void put(column_id c, const json_node* v, const std::string& path, double scale = 1) const {
+  INFERLENS_LAZY void put(column_id c, const json_node* v, const std::string& path, double scale = 1) const {
     if (!v) return;
     if (v->is_string() && info(c).numeric()) return b.set_from_text(c, v->text, path);  // llmperf writes some counts as strings
     b.set_from_json(c, v->as_value(), true, path, scale);
   }
   /// The first string of an array, or the string itself.
-  const json_node* first(const json_node* v) const {
+  INFERLENS_LAZY const json_node* first(const json_node* v) const {
     if (v && v->is_array()) return v->children.empty() ? nullptr : &v->children.front();
     return v;
   }
   /// Seconds per unit of a time unit's name.
-  double seconds_per(std::string_view unit, const std::string& path) const {
+  INFERLENS_LAZY double seconds_per(std::string_view unit, const std::string& path) const {
     if (unit == "ms") return 1e-3;
     if (unit == "s" || unit == "sec") return 1.0;
     if (unit == "us") return 1e-6;
@@ -63,7 +63,7 @@ struct tree_reader {
     b.fail(path, "expected a time unit (ns, us, ms, s, sec), got " + quote_excerpt(unit));
   }
   /// "%Y%m%d-%H%M%S" (UTC) of an epoch in seconds, as vLLM writes dates.
-  void put_epoch(const json_node* v, const std::string& path) const {
+  INFERLENS_LAZY void put_epoch(const json_node* v, const std::string& path) const {
     if (!v || !v->is_number()) return;
     const double t = v->number();
     if (!(t > 0 && t < 4.1e9)) b.fail(path, "expected a time in seconds since 1970, got " + shortest(t));
@@ -77,7 +77,7 @@ struct tree_reader {
 };
 
 // "prompt_tokens=1024,output_tokens=256" (GuideLLM's synthetic data spec): ISL and OSL.
-inline void put_data_spec(const tree_reader& r, std::string_view spec, const std::string& path) {
+INFERLENS_LAZY void put_data_spec(const tree_reader& r, std::string_view spec, const std::string& path) {
   for (std::size_t start = 0; start <= spec.size();) {
     const auto end = std::min(spec.find(',', start), spec.size());
     const std::string_view item = trim(spec.substr(start, end - start));
@@ -100,7 +100,7 @@ inline void put_data_spec(const tree_reader& r, std::string_view spec, const std
 /// "p99", "std", ...}, the run's settings under "input_config". The unit of each metric decides
 /// its scale. GenAI-Perf writes neither a duration nor token totals: they follow exactly from its
 /// request count, request throughput and mean sequence lengths.
-inline void parse_aiperf(std::string_view text, std::string_view name, row_sink& sink) {
+INFERLENS_LAZY void parse_aiperf(std::string_view text, std::string_view name, row_sink& sink) {
   const json_node doc = parse_document(text, name);
   point_builder b(name);
   b.start(std::nullopt);
@@ -220,7 +220,7 @@ inline void parse_aiperf(std::string_view text, std::string_view name, row_sink&
 /// strategy of a sweep), row = its position. Statistics of successful requests; the concurrency
 /// is the strategy's limit (synchronous: 1, concurrent: streams, throughput/rate: max_concurrency
 /// when set), never the measured request_concurrency.
-inline void parse_guidellm(std::string_view text, std::string_view name, row_sink& sink) {
+INFERLENS_LAZY void parse_guidellm(std::string_view text, std::string_view name, row_sink& sink) {
   const json_node doc = parse_document(text, name);
   point_builder b(name);
   const tree_reader r{b};
@@ -306,7 +306,7 @@ inline void parse_guidellm(std::string_view text, std::string_view name, row_sin
 /// ray-project llmperf token_benchmark_ray.py summary (results_* keys, seconds). The duration,
 /// request throughput and token totals follow from its counts and rates; it has no TPOT (its
 /// inter-token latency includes the first token), so no interactivity.
-inline void parse_llmperf(std::string_view text, std::string_view name, row_sink& sink) {
+INFERLENS_LAZY void parse_llmperf(std::string_view text, std::string_view name, row_sink& sink) {
   const json_node doc = parse_document(text, name);
   point_builder b(name);
   const tree_reader r{b};

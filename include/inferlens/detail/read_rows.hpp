@@ -32,18 +32,18 @@ INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
 /// The last component of a path, and the one before it.
-inline std::string_view file_name_of(std::string_view path) noexcept {
+INFERLENS_LAZY std::string_view file_name_of(std::string_view path) noexcept {
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   const auto slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
-inline std::string_view parent_name_of(std::string_view path) noexcept {
+INFERLENS_LAZY std::string_view parent_name_of(std::string_view path) noexcept {
   const auto slash = path.find_last_of('/');
   return slash == std::string_view::npos ? std::string_view() : file_name_of(path.substr(0, slash));
 }
 
 /// ".json" from "a/b.JSON" (lower case), "" without one.
-inline std::string lower_extension(std::string_view name) {
+INFERLENS_LAZY std::string lower_extension(std::string_view name) {
   const std::string_view file = file_name_of(name);
   const auto dot = file.find_last_of('.');
   if (dot == std::string_view::npos || dot == 0) return {};
@@ -53,7 +53,7 @@ inline std::string lower_extension(std::string_view name) {
 /// "run_<digits>" from "run_20218553330_agg_bmk.json" or from the folder of
 /// ".../run_20218553330/agg_bmk.json" (as `gh run download` lays them out): InferenceMAX rows carry
 /// no run id of their own, only their artifact's name does.
-inline std::string run_from_name(std::string_view name) {
+INFERLENS_LAZY std::string run_from_name(std::string_view name) {
   const auto run_prefix = [](std::string_view s, bool whole) -> std::string {
     if (!s.starts_with("run_")) return {};
     std::size_t end = 4;
@@ -66,7 +66,7 @@ inline std::string run_from_name(std::string_view name) {
   return run_prefix(parent_name_of(name), true);
 }
 
-inline std::string_view expectation(file_format f) noexcept {
+INFERLENS_LAZY std::string_view expectation(file_format f) noexcept {
   switch (f) {
     case file_format::inferencemax_agg:
     case file_format::inferlens_json: return "expected a JSON array of result rows";
@@ -81,11 +81,11 @@ inline std::string_view expectation(file_format f) noexcept {
   return "expected a JSON array of result rows, a benchmark-client JSON object, JSON lines or a CSV table";
 }
 
-[[noreturn]] inline void fail_empty(std::string_view name, file_format f) {
+INFERLENS_LAZY [[noreturn]] inline void fail_empty(std::string_view name, file_format f) {
   throw input_error(input_location{std::string(name), {}, {}, {}}, "empty file: " + std::string(expectation(f)));
 }
 
-inline bool blank(std::string_view text) noexcept {
+INFERLENS_LAZY bool blank(std::string_view text) noexcept {
   text.remove_prefix(utf8_bom_length(text));
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -102,12 +102,12 @@ struct row_sink {
 
   std::vector<std::string> notes;  // what the readers noticed, once per message
 
-  void add(point_builder& b, file_format f, std::string_view name);
-  void note(std::string message) {
+  INFERLENS_LAZY void add(point_builder& b, file_format f, std::string_view name);
+  INFERLENS_LAZY void note(std::string message) {
     if (std::find(notes.begin(), notes.end(), message) == notes.end()) notes.push_back(std::move(message));
   }
 
-  void store(point_builder& b) {
+  INFERLENS_LAZY void store(point_builder& b) {
     std::bitset<point_column_count> now = stored | b.given;
     if (storage->rows != stored_rows)  // another reader (CSV) added rows and maybe columns since
       for (std::size_t i = 0; i < point_column_count; ++i)
@@ -131,7 +131,7 @@ struct row_sink {
 };
 
 // The fields a row must have to be a usable point, per format.
-inline void require_fields(const point_builder& b, file_format f) {
+INFERLENS_LAZY void require_fields(const point_builder& b, file_format f) {
   switch (f) {
     case file_format::inferencemax_agg:
       b.require_any({cols::hw});
@@ -160,7 +160,8 @@ inline void require_fields(const point_builder& b, file_format f) {
   }
 }
 
-inline void row_sink::add(point_builder& b, file_format f, std::string_view name) {
+template <class>
+void row_sink::add(point_builder& b, file_format f, std::string_view name) {
   benchmark_point& p = b.point;
   if (f == file_format::vllm_client || f == file_format::sglang_jsonl) {
     if (b.dataset_name.rfind("random", 0) == 0) {
@@ -190,7 +191,7 @@ inline void row_sink::add(point_builder& b, file_format f, std::string_view name
   store(b);
 }
 
-inline void parse_row_array(std::string_view text, std::string_view name, file_format f, row_sink& sink) {
+INFERLENS_LAZY void parse_row_array(std::string_view text, std::string_view name, file_format f, row_sink& sink) {
   point_builder b(name);
   std::string key_scratch, value_scratch;
   json_scanner in(text, utf8_bom_length(text));
@@ -226,7 +227,7 @@ inline void parse_row_array(std::string_view text, std::string_view name, file_f
 
 /// SGLang bench_serving: the client keys, plus its first (July 2024) spelling of latencies in
 /// milliseconds without the _ms suffix.
-inline const key_table& sglang_keys() {
+INFERLENS_LAZY const key_table& sglang_keys() {
   static const key_table table = [] {
     key_table t = client_keys();
     t.generated.clear();  // the copy's views point into the original's storage, which lives on
@@ -241,7 +242,7 @@ inline const key_table& sglang_keys() {
 /// SGLang's server_info (the server's /get_server_info, written by bench_serving since late
 /// 2025): the checkpoint, the parallelism and the engine version. GPUs = tp × pp, times dp when
 /// data parallelism replicates the model (without dp-attention).
-inline void read_server_info(point_builder& b, const json_node& info, row_sink& sink) {
+INFERLENS_LAZY void read_server_info(point_builder& b, const json_node& info, row_sink& sink) {
   if (info.is_null()) return;
   if (!info.is_object() || info.find("prefill") || info.find("decode")) {
     sink.note("server_info is not one SGLang server's (a disaggregation router?): GPUs and model not taken from it");
@@ -268,7 +269,7 @@ inline void read_server_info(point_builder& b, const json_node& info, row_sink& 
 /// vllm_client: one object, or several one per line (vllm bench serve --append-result).
 /// sglang_jsonl: objects one after another, row = the line where each starts (JSON lines, and
 /// also pretty-printed objects in a row).
-inline void parse_client_objects(std::string_view text, std::string_view name, file_format f, row_sink& sink) {
+INFERLENS_LAZY void parse_client_objects(std::string_view text, std::string_view name, file_format f, row_sink& sink) {
   point_builder b(name);
   std::string key_scratch, value_scratch;
   json_scanner in(text, utf8_bom_length(text));

@@ -8,7 +8,9 @@
 
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
-inline constexpr std::string_view accelerator_specs_json = R"inferlens_json({
+// A char array, not a string_view initialised from the literal: the compiler then need not
+// count the characters in a constant expression, which costs a tenth of a second per header.
+inline constexpr char accelerator_specs_json_text[] = R"inferlens_json({
   "format": "inferlens-accelerator-specs",
   "format_version": 1,
   "description": "Per-accelerator silicon figures for the physical bound of a benchmark point (limits.hpp): usable HBM capacity, peak HBM bandwidth, dense (no sparsity) tensor FLOP/s per precision, scale-up (NVLink / Infinity Fabric) bandwidth per GPU and the size of the scale-up domain. Every value carries its source and vintage; the cost and power presets are in accelerators.json. Precisions an accelerator has no tensor-core format for are absent: the bound then computes in the nearest wider format it has. See docs/prediction.md.",
@@ -120,5 +122,6 @@ inline constexpr std::string_view accelerator_specs_json = R"inferlens_json({
   }
 }
 )inferlens_json";
+inline constexpr std::string_view accelerator_specs_json(accelerator_specs_json_text, sizeof accelerator_specs_json_text - 1);
 }  // namespace detail
 INFERLENS_END_NAMESPACE

@@ -19,21 +19,21 @@
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 
-inline std::string_view trim(std::string_view s) noexcept {
+INFERLENS_LAZY std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
-inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+INFERLENS_LAZY char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-inline std::string lower(std::string_view s) {
+INFERLENS_LAZY std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);
   return out;
 }
 
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
+INFERLENS_LAZY bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
@@ -41,7 +41,7 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 /// A whole string as a double: decimal or exponent notation, "inf"/"nan" in any case, a leading
 /// '+' allowed, surrounding blanks ignored; "-0" reads as 0. Nothing for anything else, and
 /// nothing for a finite spelling that overflows (1e999 is not a number a harness measured).
-inline std::optional<double> parse_double(std::string_view s) noexcept {
+INFERLENS_LAZY std::optional<double> parse_double(std::string_view s) noexcept {
   if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t')) s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
@@ -59,14 +59,14 @@ inline std::optional<double> parse_double(std::string_view s) noexcept {
 }
 
 /// An integral double within int64 as an integer, or nothing.
-inline std::optional<std::int64_t> integral(double d) noexcept {
+INFERLENS_LAZY std::optional<std::int64_t> integral(double d) noexcept {
   if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return std::nullopt;  // NaN too
   const auto i = static_cast<std::int64_t>(d);
   if (static_cast<double>(i) != d) return std::nullopt;
   return i;
 }
 
-inline std::optional<bool> parse_bool(std::string_view s) noexcept {
+INFERLENS_LAZY std::optional<bool> parse_bool(std::string_view s) noexcept {
   s = trim(s);
   if (s == "true" || s == "True" || s == "TRUE" || s == "1") return true;
   if (s == "false" || s == "False" || s == "FALSE" || s == "0") return false;
@@ -74,7 +74,7 @@ inline std::optional<bool> parse_bool(std::string_view s) noexcept {
 }
 
 /// Shortest text that reads back as the same double; "inf", "-inf", "nan".
-inline std::string shortest(double d) {
+INFERLENS_LAZY std::string shortest(double d) {
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   if (std::isnan(d)) return "nan";
   char buf[32];
@@ -83,7 +83,7 @@ inline std::string shortest(double d) {
 }
 
 /// printf's %.{digits}g: what messages and breakdown formulas show.
-inline std::string general(double d, int digits = 6) {
+INFERLENS_LAZY std::string general(double d, int digits = 6) {
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   if (std::isnan(d)) return "nan";
   char buf[64];
@@ -92,7 +92,7 @@ inline std::string general(double d, int digits = 6) {
 }
 
 /// Fixed notation with `decimals` digits after the point.
-inline std::string fixed(double d, int decimals) {
+INFERLENS_LAZY std::string fixed(double d, int decimals) {
   if (!std::isfinite(d)) return general(d);
   char buf[400];
   const auto r = std::to_chars(buf, buf + sizeof buf, d + 0.0, std::chars_format::fixed, decimals);
@@ -102,7 +102,7 @@ inline std::string fixed(double d, int decimals) {
 
 /// Length of a valid UTF-8 sequence at s[i], or 0 when the bytes there are not one (overlong
 /// forms, surrogates and code points above U+10FFFF are invalid, as RFC 3629 says).
-inline std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+INFERLENS_LAZY std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
   if (c < 0x80) return 1;
@@ -125,12 +125,12 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
 }
 
 /// A UTF-8 byte order mark (Excel writes one) is not part of the content.
-inline std::size_t utf8_bom_length(std::string_view text) noexcept {
+INFERLENS_LAZY std::size_t utf8_bom_length(std::string_view text) noexcept {
   return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
 /// Offset of the first byte that is not valid UTF-8, or npos.
-inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
+INFERLENS_LAZY std::size_t invalid_utf8_at(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
@@ -144,7 +144,7 @@ inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
 }
 
 /// The text with every invalid UTF-8 byte replaced by U+FFFD.
-inline std::string replace_invalid_utf8(std::string_view s) {
+INFERLENS_LAZY std::string replace_invalid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -162,7 +162,7 @@ inline std::string replace_invalid_utf8(std::string_view s) {
 
 /// Quotes a piece of input for a message, cut short when long, with bytes that are not
 /// printable ASCII written as \xNN, so a message is always printable and valid UTF-8.
-inline std::string quote_excerpt(std::string_view s, std::size_t limit = 40) {
+INFERLENS_LAZY std::string quote_excerpt(std::string_view s, std::size_t limit = 40) {
   std::string out = "\"";
   const char* hex = "0123456789abcdef";
   for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
@@ -180,7 +180,7 @@ inline std::string quote_excerpt(std::string_view s, std::size_t limit = 40) {
 }
 
 /// Levenshtein distance, case-insensitive.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+INFERLENS_LAZY std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -197,7 +197,7 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 /// Up to `count` candidates nearest to `name`: those within a third of its length in edits, or
 /// that contain it or are contained in it; nearest first.
-inline std::vector<std::string_view> nearest_names(std::string_view name, std::span<const std::string_view> candidates,
+INFERLENS_LAZY std::vector<std::string_view> nearest_names(std::string_view name, std::span<const std::string_view> candidates,
                                                    std::size_t count = 3) {
   struct scored {
     std::size_t distance;
@@ -224,7 +224,7 @@ inline std::vector<std::string_view> nearest_names(std::string_view name, std::s
 }
 
 /// "a, b or c"
-inline std::string join_or(std::span<const std::string_view> items) {
+INFERLENS_LAZY std::string join_or(std::span<const std::string_view> items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += i + 1 == items.size() ? " or " : ", ";

@@ -387,7 +387,6 @@ class reactor {
   void close_ring() noexcept {
 #if defined(INFERLENS_LOADGEN_URING)
     if (!ring_.is_open()) return;
-    boost::system::error_code ignored;
     ring_watch_.release();
     if (io_uring_sqe* e = ring_.sqe()) {
       uring::prep_cancel(e, 0, true, cancel_all_tag);
