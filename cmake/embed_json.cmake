@@ -24,7 +24,7 @@ file(WRITE "${OUT}" "// Generated from data/${source_name} by cmake/embed_json.c
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 // A char array, not a string_view initialised from the literal: the compiler then need not
-// count the characters in a constant expression, which costs a tenth of a second per header.
+// count the characters in a constant expression (0.1 s of g++ time for the 40 KB presets).
 inline constexpr char ${NAME}_text[] = R\"inferlens_json(${content})inferlens_json\";
 inline constexpr std::string_view ${NAME}(${NAME}_text, sizeof ${NAME}_text - 1);
 }  // namespace detail

@@ -9,7 +9,7 @@
 INFERLENS_BEGIN_NAMESPACE
 namespace detail {
 // A char array, not a string_view initialised from the literal: the compiler then need not
-// count the characters in a constant expression, which costs a tenth of a second per header.
+// count the characters in a constant expression (0.1 s of g++ time for the 40 KB presets).
 inline constexpr char accelerator_specs_json_text[] = R"inferlens_json({
   "format": "inferlens-accelerator-specs",
   "format_version": 1,
