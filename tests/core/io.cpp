@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <inferlens/columns.hpp>
+#include <inferlens/detail/text.hpp>
 #include <inferlens/formats.hpp>
 #include <inferlens/json.hpp>
 #include <inferlens/load.hpp>
@@ -15,9 +16,11 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -1088,6 +1091,55 @@ TEST_CASE("io: errors in a CSV read as two halves: the first in file order, with
     CHECK(e.where().row == late);
     CHECK(e.where().field == "tput_per_gpu");
   }
+  {
+    // each half is finished (set values, derived columns) on its own thread: a reading error in
+    // the second half still comes before a finishing error, as in one pass
+    std::string text = g.text;
+    const std::size_t at = g.record_start[late - 1] + 1;
+    text.insert(at, "\"");
+    const fs::path bad = dir.write("late_and_set.csv", text), good = dir.write("set.csv", g.text);
+    for (unsigned threads : {0u, 1u}) {
+      load_options o;
+      o.threads = threads;
+      o.set = {{cols::tp, "four"}};
+      const auto read_error = thrown([&] { load(bad, o); });
+      CHECK(read_error.where().row == late);
+      CHECK(read_error.where().byte == at);
+      const auto finish_error = thrown([&] { load(good, o); });
+      CHECK(finish_error.where().file == good.string());
+      CHECK(finish_error.where().field == "tp");
+      CHECK(!finish_error.where().row);
+    }
+  }
+}
+
+TEST_CASE("from_chars_double: the double std::from_chars gives, and the same end and error, on any text") {
+  std::mt19937_64 rng(2026);
+  const auto same = [](const std::string& s) {
+    double a = 1, b = 2;
+    const auto ra = std::from_chars(s.data(), s.data() + s.size(), a);
+    const auto rb = detail::from_chars_double(s.data(), s.data() + s.size(), b);
+    return ra.ptr == rb.ptr && ra.ec == rb.ec && (ra.ec != std::errc() || std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b));
+  };
+  // random strings over the characters of a number
+  const std::string alphabet = "0123456789.-+eE00";
+  for (int i = 0; i < 200000; ++i) {
+    std::string s(1 + rng() % 12, ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    REQUIRE_MESSAGE(same(s), s);
+  }
+  // numbers as harnesses print them, over many magnitudes, and the edges of the shortcut
+  std::uniform_real_distribution<double> unit(0, 1);
+  const char* formats[] = {"%.4f", "%.6f", "%.3e", "%.15g", "%.17g", "%g", "%.1f", "%.10f"};
+  char buf[64];
+  for (int i = 0; i < 200000; ++i) {
+    const double v = std::pow(10.0, static_cast<int>(rng() % 40) - 20) * unit(rng);
+    std::snprintf(buf, sizeof buf, formats[rng() % 8], rng() % 2 ? -v : v);
+    REQUIRE_MESSAGE(same(buf), buf);
+  }
+  for (const char* s : {"999999999999999", "9999999999999999", "0.000000000000000000001", "1e22", "1e23", "1e-22", "1e-23",
+                        "123456789012345e7", "-0", "-0.0", "0e999", ".5", "5.", "-.5e1", "1e", "1e+", "--1", "inf", "nan"})
+    CHECK_MESSAGE(same(s), s);
 }
 
 // --- writers and round trips -------------------------------------------------------------------

@@ -314,7 +314,7 @@ class json_scanner {
       }  // beyond 64 bits: read as a real
     }
     v.type = json_value::kind::real;
-    const auto r = std::from_chars(first, last, v.real);
+    const auto r = from_chars_double(first, last, v.real);
     if (r.ec == std::errc::result_out_of_range) {
       v.real = std::strtod(std::string(v.text).c_str(), nullptr);  // the tiny value, or inf
       v.overflow = std::isinf(v.real);

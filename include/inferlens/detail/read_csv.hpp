@@ -86,19 +86,19 @@ struct csv_header {
 /// `check(r, p)` sees each derived point (row r of the store).
 template <class Check>
 void derive_rows(table_storage& s, std::size_t first, const Check& check) {
-  // every input is set on every row (present: its value, absent: missing), so the point needs no
-  // reset between rows: derive() fills only inputs (derived_columns ⊂ derive_inputs)
-  std::vector<column_id> present, absent;
-  for (column_id c : derive_inputs) (s.present(c) ? present : absent).push_back(c);
+  // The point starts with every input missing; the present ones are set on every row. What
+  // derive() fills in an absent column is cleared once stored, so no row sees the one before it
+  // (derived_columns ⊂ derive_inputs: derive() writes nothing else).
+  std::vector<column_id> present;
+  for (column_id c : derive_inputs)
+    if (s.present(c)) present.push_back(c);
+  std::bitset<point_column_count> absent;
+  for (column_id c : derived_columns) absent[index_of(c)] = !s.present(c);
   benchmark_point p;
   for (std::size_t r = first; r < s.rows; ++r) {
     for (column_id c : present) {
       if (info(c).type == column_type::text) set_text(p, c, s.text(r, c));
       else set_number(p, c, s.number(r, c));
-    }
-    for (column_id c : absent) {
-      if (info(c).type == column_type::text) set_text(p, c, {});
-      else set_number(p, c, missing);
     }
     derive(p);
     check(r, p);
@@ -112,12 +112,14 @@ void derive_rows(table_storage& s, std::size_t first, const Check& check) {
           fill_column(store.codes, s.rows, std::uint32_t{0}, s.expected_rows);
         }
         store.codes[r] = store.dictionary->encode(v);
+        if (absent[index_of(c)]) set_text(p, c, {});
         continue;
       }
       const double v = number(p, c);
       if (std::isnan(v)) continue;
       if (store.numbers.empty()) fill_column(store.numbers, s.rows, missing, s.expected_rows);
       store.numbers[r] = v;
+      if (absent[index_of(c)]) set_number(p, c, missing);
     }
   }
 }
@@ -131,9 +133,8 @@ struct csv_parser {
   csv_reader in;
   std::vector<std::string_view> fields;
   std::optional<csv_header> header;
-  std::size_t record = 0;
+  std::size_t record = 0;  // records read; each is a row, so row first_row + k is record k + 1
   std::size_t first_row;
-  column_vector<double> records;  // the record number of each row read
   std::string message;
   bool throughput_in_header = false;
   std::vector<std::size_t> others;  // columns present in the store (earlier files) but not in this header
@@ -141,9 +142,7 @@ struct csv_parser {
   static constexpr column_id throughputs[] = {cols::total_token_throughput, cols::output_throughput, cols::input_throughput,
                                                cols::tput_per_gpu, cols::output_tput_per_gpu, cols::input_tput_per_gpu};
 
-  csv_parser(std::string_view file, row_sink& sink_) : name(file), sink(sink_), s(*sink_.storage), first_row(s.rows) {
-    if (s.expected_rows > s.rows) records.reserve(s.expected_rows - s.rows);
-  }
+  csv_parser(std::string_view file, row_sink& sink_) : name(file), sink(sink_), s(*sink_.storage), first_row(s.rows) {}
 
   INFERLENS_LAZY [[noreturn]] void fail(std::string_view field, const std::string& m) const {
     throw input_error(input_location{std::string(name), record, std::nullopt, std::string(field)}, m);
@@ -200,9 +199,9 @@ struct csv_parser {
       double v = missing;
       const std::string_view t = fields[i];
       if (!t.empty()) {
-        // the common spelling straight through from_chars; anything else (booleans, spaces, "inf",
+        // the common spelling straight through; anything else (booleans, spaces, "inf",
         // "1024.0" for an integer, a bad value) through the general reading and its messages
-        const auto parsed = std::from_chars(t.data(), t.data() + t.size(), v);
+        const auto parsed = from_chars_double(t.data(), t.data() + t.size(), v);
         if (parsed.ec != std::errc() || parsed.ptr != t.data() + t.size() || info(c).type == column_type::boolean || !number_fits(c, v)) {
           if (!read_number_text(c, t, v, message)) v = missing;
           if (!message.empty()) fail(header->names[i], message);
@@ -218,7 +217,6 @@ struct csv_parser {
       fail(name_of(throughputs[0]), "missing: expected " + join_or(names));
     }
     check_consistency([&](column_id c) { return value(c); }, [&](std::string_view field, const std::string& m) { fail(field, m); });
-    records.push_back(static_cast<double>(record));
     // every column present in the store has a value for this row
     for (std::size_t i : others) {
       column_store& c = s.columns[i];
@@ -266,7 +264,7 @@ struct csv_parser {
       column_store& row_no = column(cols::source_row);
       if (row_no.numbers.empty()) fill_column(row_no.numbers, rows, missing, s.expected_rows);
       for (std::size_t r = first; r < rows; ++r)
-        if (std::isnan(row_no.numbers[r])) row_no.numbers[r] = records[r - first];
+        if (std::isnan(row_no.numbers[r])) row_no.numbers[r] = static_cast<double>(r - first + 1);
     }
     // the model: as written in model_raw, canonical in model (as the point path does, once per
     // distinct name and model prefix rather than per row)
@@ -305,7 +303,7 @@ struct csv_parser {
     }
     derive_rows(s, first, [&](std::size_t r, const benchmark_point& p) {
       check_derived(p, [&](std::string_view field, const std::string& m) {
-        throw input_error(input_location{std::string(name), static_cast<std::size_t>(records[r - first]), std::nullopt, std::string(field)}, m);
+        throw input_error(input_location{std::string(name), r - first + 1, std::nullopt, std::string(field)}, m);
       });
     });
     sink.rows += rows - first;
@@ -450,12 +448,14 @@ INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view n
     first.finish();
     return;
   }
-  // the second half into a store of its own, on its own thread
+  // the second half into a store of its own, on its own thread; each half finished (derived
+  // columns, checks) on its own thread too. Errors in the order one pass would report them:
+  // reading errors in file order, then finishing errors in file order.
   row_sink second_sink;
   second_sink.options = sink.options;
   second_sink.storage->expected_rows = s.expected_rows / 2 + 1;
   csv_parser second(name, second_sink);
-  std::exception_ptr second_error;
+  std::exception_ptr second_read_error, second_finish_error, first_finish_error;
   worker_thread worker([&] {
     try {
       std::string head(std::size_t{1} << 16, '\0');
@@ -466,9 +466,14 @@ INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view n
         throw input_error(input_location{std::string(name), {}, {}, {}}, "the header row is longer than 64 KiB");
       second.read_header();
       feed_range(fd, *split, size, second, name);
+    } catch (...) {
+      second_read_error = std::current_exception();
+      return;
+    }
+    try {
       second.finish();
     } catch (...) {
-      second_error = std::current_exception();
+      second_finish_error = std::current_exception();
     }
   });
   try {
@@ -477,19 +482,26 @@ INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view n
     worker.join();
     throw;  // the first error in file order
   }
-  worker.join();
-  if (second_error) {
-    try {
-      std::rethrow_exception(second_error);
-    } catch (const input_error& e) {
-      input_location where = e.where();
-      if (where.row) *where.row += first.record;  // rows counted from the file's start
-      throw input_error(where, e.message());
-    }
-  }
-  // joined in file order: the second half's rows after the first's, their record numbers too
   const std::size_t joined_at = s.rows;
-  first.finish();
+  try {
+    first.finish();
+  } catch (...) {
+    first_finish_error = std::current_exception();
+  }
+  worker.join();
+  const auto rethrow_second = [&](const std::exception_ptr& e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const input_error& error) {
+      input_location where = error.where();
+      if (where.row) *where.row += first.record;  // rows counted from the file's start
+      throw input_error(where, error.message());
+    }
+  };
+  if (second_read_error) rethrow_second(second_read_error);
+  if (first_finish_error) std::rethrow_exception(first_finish_error);
+  if (second_finish_error) rethrow_second(second_finish_error);
+  // joined in file order: the second half's rows after the first's, their record numbers too
   column_store& row_no = second_sink.storage->columns[index_of(cols::source_row)];
   for (double& v : row_no.numbers) v += static_cast<double>(first.record);
   append_storage(s, std::move(*second_sink.storage));
