@@ -424,7 +424,8 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
   std::vector<std::uint32_t> start(g.groups() + 1, 0);
   for (std::size_t i = 0; i < n; ++i) ++start[g.group_of[i] + 1];
   for (std::size_t k = 0; k < g.groups(); ++k) start[k + 1] += start[k];
-  std::vector<std::uint32_t> order(n), fill(start.begin(), start.end() - 1);
+  detail::column_vector<std::uint32_t> order(n);
+  std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
   for (std::size_t i = 0; i < n; ++i) order[fill[g.group_of[i]]++] = static_cast<std::uint32_t>(i);
 
   std::vector<double> xs, ys;
@@ -472,6 +473,7 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
     std::vector<double> fx, fy;
     fx.reserve(front.size());
     fy.reserve(front.size());
+    s.points_.reserve(front.size());
     for (std::size_t f : front) {
       s.points_.push_back(point(kept[f]));
       fx.push_back(xs[f]);

@@ -286,7 +286,7 @@ INFERLENS_LAZY std::uint64_t key_part(const table_storage& s, std::size_t row, c
 
 /// Rows numbered into groups of equal key, groups in order of first appearance.
 struct grouping {
-  std::vector<std::uint32_t> group_of;  // per selected row
+  column_vector<std::uint32_t> group_of;  // per selected row (huge pages at 10^6 rows, as columns)
   std::vector<std::uint32_t> first;     // per group: the first selected row (position in the view)
   INFERLENS_LAZY std::size_t groups() const noexcept { return first.size(); }
 };

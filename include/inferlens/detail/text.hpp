@@ -40,10 +40,11 @@ INFERLENS_LAZY bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 /// std::from_chars for a double, through an exact shortcut first: a whole range spelled
-/// -?digits[.digits][e±digits] with at most 15 significant digits and a power of ten within
-/// ±22 is one IEEE multiply or divide of two exactly representable numbers, hence correctly
-/// rounded: the double from_chars gives (Clinger 1990; fast_float's fast path). That is how
-/// harnesses print numbers, and it costs about two thirds of libstdc++'s from_chars.
+/// -?digits[.digits][e±digits] whose digits, at most 19, make an integer w ≤ 2^53 and whose
+/// power of ten is within ±22 is one IEEE multiply or divide of two exactly representable
+/// numbers, hence correctly rounded: the double from_chars gives (Clinger 1990; fast_float's
+/// fast path). That is how harnesses print numbers, and it costs about two thirds of
+/// libstdc++'s from_chars.
 INFERLENS_LAZY std::from_chars_result from_chars_double(const char* first, const char* last, double& out) noexcept {
 #if FLT_EVAL_METHOD == 0
   static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -52,14 +53,17 @@ INFERLENS_LAZY std::from_chars_result from_chars_double(const char* first, const
   const char* p = first;
   const bool negative = p != last && *p == '-';
   p += negative;
-  std::uint64_t w = 0;  // wraps only past 19 digits, and then significant > 15
-  int significant = 0, exponent = 0;
-  bool valid = false;
-  for (; p != last && digit(*p); ++p, valid = true)
-    if ((w = w * 10 + static_cast<unsigned>(*p - '0')) != 0) ++significant;
-  if (p != last && *p == '.')
-    for (++p; p != last && digit(*p); ++p, valid = true, --exponent)
-      if ((w = w * 10 + static_cast<unsigned>(*p - '0')) != 0) ++significant;
+  std::uint64_t w = 0;  // cannot wrap in 19 digits
+  const char* digits = p;
+  for (; p != last && digit(*p); ++p) w = w * 10 + static_cast<unsigned>(*p - '0');
+  int count = static_cast<int>(p - digits), exponent = 0;
+  if (p != last && *p == '.') {
+    digits = ++p;
+    for (; p != last && digit(*p); ++p) w = w * 10 + static_cast<unsigned>(*p - '0');
+    exponent = -static_cast<int>(p - digits);
+    count -= exponent;
+  }
+  bool valid = count > 0;
   if (valid && p != last && (*p == 'e' || *p == 'E')) {
     ++p;
     const bool minus = p != last && *p == '-';
@@ -69,7 +73,7 @@ INFERLENS_LAZY std::from_chars_result from_chars_double(const char* first, const
     for (; p != last && digit(*p) && e < 1000; ++p, valid = true) e = e * 10 + (*p - '0');
     exponent += minus ? -e : e;
   }
-  if (valid && p == last && significant <= 15 && exponent >= -22 && exponent <= 22) {
+  if (valid && p == last && count <= 19 && w <= (std::uint64_t{1} << 53) && exponent >= -22 && exponent <= 22) {
     const double m = static_cast<double>(w);
     out = exponent < 0 ? m / powers[-exponent] : m * powers[exponent];
     if (negative) out = -out;
