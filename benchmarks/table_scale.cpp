@@ -6,7 +6,12 @@
 // pandas (Debian's python3-pandas). Targets: ≤ 1.2 s, ≤ 400 bytes per row, ≥ 5 × faster than
 // pandas, identical frontiers (the number of frontier points and the sum of their y agree).
 //
-//   benchmark_table_scale [rows] [runs]   (default 1000000 rows, 3 runs)
+//   benchmark_table_scale [rows] [runs] [busy]   (default 1000000 rows, 3 runs, 0 busy processes)
+//
+// busy: that many processes spin on the CPU for the whole measurement, so "a busy machine" is a
+// condition anyone can reproduce (2 on this 2-core VM: each core shared with one spinner).
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,12 +135,23 @@ int main(int argc, char** argv) {
 #else
   const long rows = argc > 1 ? std::max(1000L, std::atol(argv[1])) : 1000000;
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
+  const int busy = argc > 3 ? std::max(0, std::atoi(argv[3])) : 0;
   const fs::path dir = fs::temp_directory_path() / ("inferlens_table_scale_" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path csv = dir / "results.csv";
   write_csv(csv, rows);
-  std::printf("table at scale: %ld rows, %.0f MB of CSV, %d runs; load average %s\n", rows,
-              static_cast<double>(fs::file_size(csv)) / 1e6, runs, load_average().c_str());
+  std::printf("table at scale: %ld rows, %.0f MB of CSV, %d runs, %d busy processes beside; load average %s\n", rows,
+              static_cast<double>(fs::file_size(csv)) / 1e6, runs, busy, load_average().c_str());
+  std::vector<pid_t> spinners;
+  for (int i = 0; i < busy; ++i)
+    if (const pid_t parent = getpid(), pid = fork(); pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives a benchmark that exits early
+      if (getppid() != parent) _exit(0);
+      volatile unsigned long spin = 0;
+      for (;;) spin = spin + 1;
+    } else if (pid > 0) {
+      spinners.push_back(pid);
+    }
 
   std::vector<double> ours, theirs, ours_cpu, theirs_cpu;
   long rss_kb = 0;
@@ -156,6 +172,10 @@ int main(int argc, char** argv) {
       theirs_cpu.push_back(p.cpu_seconds);
       theirs_out = p.out;
     }
+  }
+  for (const pid_t pid : spinners) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
   }
   // the CLI's frontier rows: kind,system,<7 system columns>,x,y,...
   long points = 0;
