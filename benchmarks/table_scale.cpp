@@ -7,6 +7,7 @@
 // pandas, identical frontiers (the number of frontier points and the sum of their y agree).
 //
 //   benchmark_table_scale [rows] [runs] [busy]   (default 1000000 rows, 3 runs, 0 busy processes)
+//   benchmark_table_scale --write FILE [rows]    (only the generated CSV, for other programs)
 //
 // busy: that many processes spin on the CPU for the whole measurement, so "a busy machine" is a
 // condition anyone can reproduce (2 on this 2-core VM: each core shared with one spinner).
@@ -133,6 +134,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "table_scale: built without the CLI (INFERLENS_BUILD_EXAMPLES=OFF)\n");
   return 2;
 #else
+  if (argc > 2 && std::string(argv[1]) == "--write") {
+    write_csv(argv[2], argc > 3 ? std::max(1000L, std::atol(argv[3])) : 1000000);
+    return 0;
+  }
   const long rows = argc > 1 ? std::max(1000L, std::atol(argv[1])) : 1000000;
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
   const int busy = argc > 3 ? std::max(0, std::atoi(argv[3])) : 0;

@@ -201,10 +201,12 @@ struct csv_parser {
       if (!t.empty()) {
         // the common spelling straight through; anything else (booleans, spaces, "inf",
         // "1024.0" for an integer, a bad value) through the general reading and its messages
-        const bool boolean = info(c).type == column_type::boolean;
-        const auto parsed = boolean ? std::from_chars_result{t.data(), std::errc::invalid_argument}
-                                    : from_chars_double(t.data(), t.data() + t.size(), v);
-        if (parsed.ec != std::errc() || parsed.ptr != t.data() + t.size() || !number_fits(c, v)) {
+        bool plain = info(c).type != column_type::boolean;
+        if (plain) {
+          const auto parsed = from_chars_double(t.data(), t.data() + t.size(), v);
+          plain = parsed.ec == std::errc() && parsed.ptr == t.data() + t.size() && number_fits(c, v);
+        }
+        if (!plain) {
           if (!read_number_text(c, t, v, message)) v = missing;
           if (!message.empty()) fail(header->names[i], message);
         }
