@@ -76,9 +76,12 @@ struct load_options {
   std::vector<std::pair<std::string, column_id>> map;
   /// Files larger than this are refused (a guard against device files and mistakes).
   std::size_t max_file_bytes = std::size_t{4} << 30;
-  /// Threads a large CSV is parsed on: 0 as the machine allows (two halves at once on two or more
-  /// cores), 1 for one. The result is the same either way.
+  /// Threads a large CSV is parsed on, one part of the file each: 0 as many as the cores this
+  /// thread may run on, 1 for one pass. The table and its errors are the same either way.
   unsigned threads = 0;
+  /// The smallest part worth a thread: a CSV is cut into parts of at least this many bytes (by
+  /// default a file under 32 MB is read in one pass).
+  std::size_t min_part_bytes = std::size_t{16} << 20;
 };
 
 /// Several inputs that could not be read: every one, with its own location and message.

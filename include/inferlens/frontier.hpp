@@ -36,6 +36,7 @@
 #include "inferlens/pricing.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/table.hpp"
+#include "inferlens/detail/threads.hpp"
 #include "inferlens/version.hpp"
 
 INFERLENS_BEGIN_NAMESPACE
@@ -51,6 +52,9 @@ struct frontier_spec {
   interpolation kind = interpolation::steffen;
   /// The price of each system's GPUs: needed when x or y is an economic column.
   std::optional<pricing> price;
+  /// Threads the systems are computed on, one range of systems each: 0 as many as the usable
+  /// cores on a table of 200,000 rows or more (one below), 1 for one. The set is the same.
+  unsigned threads = 0;
 };
 
 /// The values that identify one system.
@@ -396,30 +400,6 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
   const detail::grouping g = grouping_of(spec.group_by);
   const std::size_t n = size();
 
-  // Economic columns: one price per accelerator.
-  std::map<std::string, pricing_result, std::less<>> prices;
-  auto price_of = [&](const row_view& r) -> const pricing_result& {
-    const std::string_view acc = r.text(cols::accelerator);
-    auto it = prices.find(acc);
-    if (it == prices.end()) it = prices.emplace(std::string(acc), spec.price->resolve(acc)).first;
-    return it->second;
-  };
-  auto value_of = [&](const row_view& r, column_id c) -> double {
-    const column& k = info(c);
-    if (c == cols::pct_of_limit) {  // computed on demand where the table does not hold it (limits.hpp)
-      const double v = r.number(c);
-      return std::isnan(v) ? limit_of(r.point()).pct_of_limit : v;
-    }
-    if (!k.economic()) return r.number(c);
-    const pricing_result& pr = price_of(r);
-    if (!pr) return detail::missing;
-    if (k.metric == economic_metric::measured_j_per_token)
-      return economic_value(c, r.point(), *pr).value_or(detail::missing);
-    const double t = r.number(throughput_column(k.tokens));
-    if (std::isnan(t)) return detail::missing;
-    return economic_value_from_throughput(c, t, *pr).value_or(detail::missing);
-  };
-
   // Rows bucketed by system (a counting sort keeps table order within each).
   std::vector<std::uint32_t> start(g.groups() + 1, 0);
   for (std::size_t i = 0; i < n; ++i) ++start[g.group_of[i] + 1];
@@ -428,65 +408,114 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
   std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
   for (std::size_t i = 0; i < n; ++i) order[fill[g.group_of[i]]++] = static_cast<std::uint32_t>(i);
 
-  std::vector<double> xs, ys;
-  std::vector<std::uint32_t> kept;
-  out.systems_.reserve(g.groups());
-  for (std::size_t k = 0; k < g.groups(); ++k) {
-    system_frontier s;
-    std::vector<cell> key;
-    for (column_id c : spec.group_by) key.push_back((*this)[g.first[k]].get(c));
-    s.key_ = system_key(spec.group_by, std::move(key));
-    s.x_ = spec.x;
-    s.y_ = spec.y;
-    s.kind_ = spec.kind;
-    s.price_ = spec.price;
-    std::vector<std::uint32_t> members;
-    members.reserve(start[k + 1] - start[k]);
-    xs.clear();
-    ys.clear();
-    kept.clear();
-    for (std::uint32_t j = start[k]; j < start[k + 1]; ++j) {
-      const std::uint32_t i = order[j];
-      members.push_back(storage_row(i));
-      const row_view r = (*this)[i];
-      std::string reason;
-      if (r.number(cols::partial) == 1.0) reason = "partial measurement (an interrupted run)";
-      else if (r.number(cols::completed) == 0.0) reason = "zero completed requests";
-      const double x = reason.empty() ? value_of(r, spec.x) : detail::missing;
-      const double y = reason.empty() ? value_of(r, spec.y) : detail::missing;
-      if (reason.empty() && !std::isfinite(x))
-        reason = detail::missing_reason(r, spec.x, info(spec.x).economic() ? price_of(r).reason : std::string());
-      if (reason.empty() && !std::isfinite(y))
-        reason = detail::missing_reason(r, spec.y, info(spec.y).economic() ? price_of(r).reason : std::string());
-      if (!reason.empty()) {
-        const std::string_view src = r.text(cols::source);
-        detail::count_skip(s.skipped_, reason, src);
-        detail::count_skip(out.skipped_, std::move(reason), src);
+  // The systems in contiguous ranges of about equal rows, one thread each on a large table;
+  // each range with its own price cache and skip counts, merged in order afterwards.
+  constexpr std::size_t rows_per_thread = 100000;
+  const std::size_t threads = std::max<std::size_t>(
+      1, std::min<std::size_t>(spec.threads ? spec.threads : std::min<std::size_t>(detail::usable_cores(), n / rows_per_thread), g.groups()));
+  std::vector<std::size_t> first_group(threads + 1, g.groups());
+  for (std::size_t t = 0, k = 0; t < threads; ++t) {
+    while (k < g.groups() && start[k] < n * t / threads) ++k;
+    first_group[t] = k;
+  }
+  out.systems_.resize(g.groups());
+  std::vector<std::vector<skipped_rows>> skipped(threads);
+  detail::run_parallel(threads, [&](std::size_t range) {
+    // Economic columns: one price per accelerator.
+    std::map<std::string, pricing_result, std::less<>> prices;
+    auto price_of = [&](const row_view& r) -> const pricing_result& {
+      const std::string_view acc = r.text(cols::accelerator);
+      auto it = prices.find(acc);
+      if (it == prices.end()) it = prices.emplace(std::string(acc), spec.price->resolve(acc)).first;
+      return it->second;
+    };
+    auto value_of = [&](const row_view& r, column_id c) -> double {
+      const column& k = info(c);
+      if (c == cols::pct_of_limit) {  // computed on demand where the table does not hold it (limits.hpp)
+        const double v = r.number(c);
+        return std::isnan(v) ? limit_of(r.point()).pct_of_limit : v;
+      }
+      if (!k.economic()) return r.number(c);
+      const pricing_result& pr = price_of(r);
+      if (!pr) return detail::missing;
+      if (k.metric == economic_metric::measured_j_per_token)
+        return economic_value(c, r.point(), *pr).value_or(detail::missing);
+      const double t = r.number(throughput_column(k.tokens));
+      if (std::isnan(t)) return detail::missing;
+      return economic_value_from_throughput(c, t, *pr).value_or(detail::missing);
+    };
+    std::vector<double> xs, ys;
+    std::vector<std::uint32_t> kept;
+    for (std::size_t k = first_group[range]; k < first_group[range + 1]; ++k) {
+      system_frontier& s = out.systems_[k];
+      std::vector<cell> key;
+      for (column_id c : spec.group_by) key.push_back((*this)[g.first[k]].get(c));
+      s.key_ = system_key(spec.group_by, std::move(key));
+      s.x_ = spec.x;
+      s.y_ = spec.y;
+      s.kind_ = spec.kind;
+      s.price_ = spec.price;
+      std::vector<std::uint32_t> members;
+      members.reserve(start[k + 1] - start[k]);
+      xs.clear();
+      ys.clear();
+      kept.clear();
+      for (std::uint32_t j = start[k]; j < start[k + 1]; ++j) {
+        const std::uint32_t i = order[j];
+        members.push_back(storage_row(i));
+        const row_view r = (*this)[i];
+        std::string reason;
+        if (r.number(cols::partial) == 1.0) reason = "partial measurement (an interrupted run)";
+        else if (r.number(cols::completed) == 0.0) reason = "zero completed requests";
+        const double x = reason.empty() ? value_of(r, spec.x) : detail::missing;
+        const double y = reason.empty() ? value_of(r, spec.y) : detail::missing;
+        if (reason.empty() && !std::isfinite(x))
+          reason = detail::missing_reason(r, spec.x, info(spec.x).economic() ? price_of(r).reason : std::string());
+        if (reason.empty() && !std::isfinite(y))
+          reason = detail::missing_reason(r, spec.y, info(spec.y).economic() ? price_of(r).reason : std::string());
+        if (!reason.empty()) {
+          const std::string_view src = r.text(cols::source);
+          detail::count_skip(s.skipped_, reason, src);
+          detail::count_skip(skipped[range], std::move(reason), src);
+          continue;
+        }
+        xs.push_back(x);
+        ys.push_back(y);
+        kept.push_back(static_cast<std::uint32_t>(i));
+      }
+      s.rows_ = select(std::move(members));
+      const std::vector<std::size_t> front = frontier_2d(xs, ys, sx, sy);
+      std::vector<double> fx, fy;
+      fx.reserve(front.size());
+      fy.reserve(front.size());
+      s.points_.reserve(front.size());
+      for (std::size_t f : front) {
+        s.points_.push_back(point(kept[f]));
+        fx.push_back(xs[f]);
+        fy.push_back(ys[f]);
+      }
+      if (!front.empty()) {
+        s.curves_[0] = inferlens::curve(std::move(fx), std::move(fy), spec.kind);
+        s.curves_[1] = s.along(cols::tput_per_gpu, spec.kind);
+        s.curves_[2] = s.along(cols::input_tput_per_gpu, spec.kind);
+        s.curves_[3] = s.along(cols::output_tput_per_gpu, spec.kind);
+      }
+    }
+  });
+  // the ranges' skip counts in order: the reasons in order of first appearance, the first few
+  // sources of each, as one pass over the systems gives them
+  for (const auto& list : skipped)
+    for (const skipped_rows& k : list) {
+      auto it = std::find_if(out.skipped_.begin(), out.skipped_.end(), [&](const skipped_rows& o) { return o.reason == k.reason; });
+      if (it == out.skipped_.end()) {
+        out.skipped_.push_back(k);
         continue;
       }
-      xs.push_back(x);
-      ys.push_back(y);
-      kept.push_back(static_cast<std::uint32_t>(i));
+      it->rows += k.rows;
+      for (const std::string& src : k.sources)
+        if (it->sources.size() < 3 && std::find(it->sources.begin(), it->sources.end(), src) == it->sources.end())
+          it->sources.push_back(src);
     }
-    s.rows_ = select(std::move(members));
-    const std::vector<std::size_t> front = frontier_2d(xs, ys, sx, sy);
-    std::vector<double> fx, fy;
-    fx.reserve(front.size());
-    fy.reserve(front.size());
-    s.points_.reserve(front.size());
-    for (std::size_t f : front) {
-      s.points_.push_back(point(kept[f]));
-      fx.push_back(xs[f]);
-      fy.push_back(ys[f]);
-    }
-    if (!front.empty()) {
-      s.curves_[0] = inferlens::curve(std::move(fx), std::move(fy), spec.kind);
-      s.curves_[1] = s.along(cols::tput_per_gpu, spec.kind);
-      s.curves_[2] = s.along(cols::input_tput_per_gpu, spec.kind);
-      s.curves_[3] = s.along(cols::output_tput_per_gpu, spec.kind);
-    }
-    out.systems_.push_back(std::move(s));
-  }
   return out;
 }
 

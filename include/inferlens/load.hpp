@@ -303,7 +303,7 @@ INFERLENS_LAZY file_format read_file_into(const std::string& file, const load_op
       sink.storage->expected_rows = sink.storage->rows + static_cast<std::size_t>(estimate);
     }
     if (S_ISREG(st.st_mode)) {
-      read_csv_file(fileno(f.get()), static_cast<std::uint64_t>(st.st_size), name, sink, o.threads);
+      read_csv_file(fileno(f.get()), static_cast<std::uint64_t>(st.st_size), name, sink, o.threads, o.min_part_bytes);
       return format;
     }
     csv_parser p(name, sink);  // a pipe: block by block as it comes

@@ -273,6 +273,30 @@ std::vector<benchmark_point> fixture_points() {
   return all;
 }
 
+/// Columns of two tables equal row by row: numbers bit for bit, text exactly.
+std::string column_differences(const result_table& a, const result_table& b) {
+  if (a.size() != b.size()) return "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size());
+  std::string out;
+  for (const column& c : columns()) {
+    if (c.economic()) continue;
+    if (c.type == column_type::text) {
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].text(c.id) != b[i].text(c.id)) {
+          out += std::string(c.name) + " row " + std::to_string(i) + "; ";
+          break;
+        }
+      continue;
+    }
+    const std::vector<double> x = a.values(c.id), y = b.values(c.id);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (std::bit_cast<std::uint64_t>(x[i]) != std::bit_cast<std::uint64_t>(y[i])) {
+        out += std::string(c.name) + " row " + std::to_string(i) + "; ";
+        break;
+      }
+  }
+  return out;
+}
+
 }  // namespace
 
 // --- readers -----------------------------------------------------------------------------------
@@ -896,13 +920,7 @@ TEST_CASE("io: a CSV larger than one read block loads as its whole text parses")
     const result_table parsed = parse(text, file.string());
     REQUIRE(loaded.size() == parsed.size());
     REQUIRE(loaded.size() == rows + 2);  // the generated rows, the pad row and the tricky one
-    for (const column& c : columns()) {
-      if (c.economic() || (!loaded.has(c.id) && !parsed.has(c.id))) continue;
-      bool same = true;
-      for (std::size_t i = 0; i < loaded.size() && same; ++i)
-        same = to_string(loaded[i].get(c.id)) == to_string(parsed[i].get(c.id));
-      CHECK_MESSAGE(same, c.name);
-    }
+    CHECK_MESSAGE(column_differences(loaded, parsed).empty(), column_differences(loaded, parsed));
     const auto at = loaded.where(cols::model, "mt");
     REQUIRE(at.size() == 1);
     CHECK(at.point(0).image == "line1\r\nline2, \"quoted\" end");
@@ -944,32 +962,10 @@ TEST_CASE("io: an error past the first block names its byte in the file and its 
 
 namespace {
 
-/// Columns of two tables equal row by row: numbers bit for bit, text exactly.
-std::string column_differences(const result_table& a, const result_table& b) {
-  if (a.size() != b.size()) return "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size());
-  std::string out;
-  for (const column& c : columns()) {
-    if (c.economic()) continue;
-    if (c.type == column_type::text) {
-      for (std::size_t i = 0; i < a.size(); ++i)
-        if (a[i].text(c.id) != b[i].text(c.id)) {
-          out += std::string(c.name) + " row " + std::to_string(i) + "; ";
-          break;
-        }
-      continue;
-    }
-    const std::vector<double> x = a.values(c.id), y = b.values(c.id);
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (std::bit_cast<std::uint64_t>(x[i]) != std::bit_cast<std::uint64_t>(y[i])) {
-        out += std::string(c.name) + " row " + std::to_string(i) + "; ";
-        break;
-      }
-  }
-  return out;
-}
 
-/// A CSV of more than 32 MB (read as two halves at once) whose middle byte lies inside a quoted
-/// field of many lines, so that a split at a line feed near the middle must skip that field.
+/// A CSV of about 1 MB, read in parts (load_options::min_part_bytes made small), whose middle
+/// byte lies inside a quoted field of many lines, so that a split at a line feed near the middle
+/// must skip that field.
 struct big_csv {
   std::string text;
   std::size_t records = 0;       // data records
@@ -996,10 +992,10 @@ big_csv make_big_csv() {
     g.text += "m" + std::to_string(k % 7) + ",h100-" + std::to_string(k % 3) + "," + std::to_string(1 + k % 64) + "," +
               std::to_string(k) + ".25," + (k % 5 ? "0.5" : "") + "," + image + (k % 11 ? "\n" : "\r\n");
   };
-  while (g.text.size() < (std::size_t{17} << 20)) row();
+  while (g.text.size() < (std::size_t{1} << 19)) row();
   const std::size_t first_half = g.text.size();
-  // the record whose field spans the middle: a quoted image of a megabyte of short lines
-  for (int i = 0; i < 100000; ++i) g.big_field += "line " + std::to_string(i) + ",\n";
+  // the record whose field spans the middle: a quoted image of 100 KB of short lines
+  for (int i = 0; i < 10000; ++i) g.big_field += "line " + std::to_string(i) + ",\n";
   g.record_start.push_back(g.text.size());
   g.big_record = ++g.records;
   g.text += "big,b200,8,1.5,0.25,\"" + g.big_field + "\"\n";
@@ -1013,30 +1009,47 @@ big_csv make_big_csv() {
 
 }  // namespace
 
-TEST_CASE("io: a CSV of more than 32 MB, read as two halves at once, loads as its one-pass parse") {
+/// Options that cut a file of a few MB into `threads` parts (by default only files of 32 MB and
+/// more are cut).
+load_options in_parts(unsigned threads) {
+  load_options o;
+  o.threads = threads;
+  o.min_part_bytes = std::size_t{64} << 10;
+  return o;
+}
+
+TEST_CASE("io: a CSV read in parts at once (2, 3, 7 and as many as the cores) loads as its one-pass parse") {
   const big_csv g = make_big_csv();
-  REQUIRE(g.text.size() > (std::size_t{32} << 20));
   temp_dir dir;
   const fs::path file = dir.write("big.csv", g.text);
   const result_table parsed = parse(g.text, file.string());  // one pass, in memory
   REQUIRE(parsed.size() == g.records);
   load_options one;
   one.threads = 1;
-  const result_table halves = load(file), single = load(file, one);
-  CHECK_MESSAGE(column_differences(halves, parsed).empty(), column_differences(halves, parsed));
+  const result_table single = load(file, one);
   CHECK_MESSAGE(column_differences(single, parsed).empty(), column_differences(single, parsed));
-  REQUIRE(halves.size() == g.records);
-  CHECK(halves.files()[0].rows == g.records);
-  const auto big = halves.where(cols::model, "big");
-  REQUIRE(big.size() == 1);
-  CHECK(big.point(0).image == g.big_field);
-  CHECK(big.point(0).source_row == static_cast<std::int64_t>(g.big_record));
-  CHECK(halves[g.records - 1].number(cols::source_row) == static_cast<double>(g.records));  // numbered from the file's start
-  CHECK(halves[g.big_record].number(cols::source_row) == static_cast<double>(g.big_record + 1));
+  for (unsigned threads : {2u, 3u, 7u, 0u}) {
+    CAPTURE(threads);
+    const result_table parts = load(file, in_parts(threads));
+    CHECK_MESSAGE(column_differences(parts, parsed).empty(), column_differences(parts, parsed));
+    REQUIRE(parts.size() == g.records);
+    CHECK(parts.files()[0].rows == g.records);
+    const auto big = parts.where(cols::model, "big");
+    REQUIRE(big.size() == 1);
+    CHECK(big.point(0).image == g.big_field);
+    CHECK(big.point(0).source_row == static_cast<std::int64_t>(g.big_record));
+    CHECK(parts[g.records - 1].number(cols::source_row) == static_cast<double>(g.records));  // numbered from the file's start
+    CHECK(parts[g.big_record].number(cols::source_row) == static_cast<double>(g.big_record + 1));
+  }
+  // a part smaller than the file's records (parts of one byte): as many parts as records allow
+  load_options tiny = in_parts(64);
+  tiny.min_part_bytes = 1;
+  const result_table many = load(file, tiny);
+  CHECK_MESSAGE(column_differences(many, parsed).empty(), column_differences(many, parsed));
 
   // after other files with other columns, and with a set value
   const fs::path before = dir.write("a.json", "[{\"model\": \"first\", \"output_throughput\": 1, \"osl\": 64, \"dp_attention\": true}]");
-  load_options set;
+  load_options set = in_parts(2);
   set.set = {{cols::framework, "vllm"}};
   const std::vector<fs::path> both{before, file};
   const result_table joined = load(both, set);
@@ -1050,20 +1063,19 @@ TEST_CASE("io: a CSV of more than 32 MB, read as two halves at once, loads as it
   CHECK(joined[0].number(cols::osl) == 64);
 }
 
-TEST_CASE("io: errors in a CSV read as two halves: the first in file order, with its row and byte") {
+TEST_CASE("io: errors in a CSV read in parts: the first in file order, with its row and byte") {
   const big_csv g = make_big_csv();
   temp_dir dir;
-  // a quote inside an unquoted field in a record of the second half, and one in the first half
+  // a quote inside an unquoted field in a record of the last part, and one in the first part
   const std::size_t late = g.records - 10, early = 10;
   {
     std::string text = g.text;
     const std::size_t at = g.record_start[late - 1] + 1;  // m"x...: a quote inside an unquoted field
     text.insert(at, "\"");
     const fs::path file = dir.write("late.csv", text);
-    for (unsigned threads : {0u, 1u}) {
-      load_options o;
-      o.threads = threads;
-      const auto e = thrown([&] { load(file, o); });
+    for (unsigned threads : {1u, 2u, 5u}) {
+      CAPTURE(threads);
+      const auto e = thrown([&] { load(file, in_parts(threads)); });
       CHECK(e.where().file == file.string());
       CHECK(e.where().row == late);
       CHECK(e.where().byte == at);
@@ -1073,32 +1085,46 @@ TEST_CASE("io: errors in a CSV read as two halves: the first in file order, with
   {
     std::string text = g.text;
     text.insert(g.record_start[late - 1] + 1, "\"");
-    const std::size_t at = g.record_start[early - 1] + 1;  // the first half: its error comes first
+    const std::size_t at = g.record_start[early - 1] + 1;  // the first part: its error comes first
     text.insert(at, "\"");
     const fs::path file = dir.write("both.csv", text);
-    const auto e = thrown([&] { load(file); });
+    const auto e = thrown([&] { load(file, in_parts(5)); });
     CHECK(e.where().row == early);
     CHECK(e.where().byte == at);
   }
   {
-    // a bad value (not syntax) in the second half: row counted from the file's start
+    // errors in a middle part and the last: the middle one, its row counted over the parts before
+    std::string text = g.text;
+    text.insert(g.record_start[late - 1] + 1, "\"");
+    const std::size_t middle = g.records * 2 / 5, at = g.record_start[middle - 1] + 1;
+    text.insert(at, "\"");
+    const fs::path file = dir.write("middle.csv", text);
+    for (unsigned threads : {1u, 5u, 7u}) {
+      CAPTURE(threads);
+      const auto e = thrown([&] { load(file, in_parts(threads)); });
+      CHECK(e.where().row == middle);
+      CHECK(e.where().byte == at);
+    }
+  }
+  {
+    // a bad value (not syntax) in the last part: row counted from the file's start
     std::string text = g.text;
     const std::size_t at = g.record_start[late - 1];
     const std::size_t comma = text.find(',', text.find(',', text.find(',', at) + 1) + 1);  // before tput_per_gpu
     text.insert(comma + 1, "x");
     const fs::path file = dir.write("value.csv", text);
-    const auto e = thrown([&] { load(file); });
+    const auto e = thrown([&] { load(file, in_parts(5)); });
     CHECK(e.where().row == late);
     CHECK(e.where().field == "tput_per_gpu");
   }
   {
-    // each half is finished (set values, derived columns) on its own thread: a reading error in
-    // the second half still comes before a finishing error, as in one pass
+    // each part is finished (set values, derived columns) on its own thread: a reading error in
+    // the last part still comes before a finishing error, as in one pass
     std::string text = g.text;
     const std::size_t at = g.record_start[late - 1] + 1;
     text.insert(at, "\"");
     const fs::path bad = dir.write("late_and_set.csv", text), good = dir.write("set.csv", g.text);
-    load_options o;  // two halves (one pass reports the reading error: the block above)
+    load_options o = in_parts(2);  // (one pass reports the reading error: the block above)
     o.set = {{cols::tp, "four"}};
     const auto read_error = thrown([&] { load(bad, o); });
     CHECK(read_error.where().row == late);

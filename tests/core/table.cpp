@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <inferlens/columns.hpp>
+#include <inferlens/frontier.hpp>
+#include <inferlens/pricing.hpp>
 #include <inferlens/record.hpp>
 #include <inferlens/table.hpp>
 
@@ -705,4 +707,61 @@ TEST_CASE("views share the column store: a filter of a million rows holds only i
   const result_table narrower = view.filter([](const row_view& r) { return r.number(cols::tput_per_gpu) < 10000; });
   CHECK(&narrower.storage() == store);
   CHECK(storage_rows(narrower) == std::vector<std::uint32_t>{7, 1007, 2007, 3007, 4007, 5007, 6007, 7007, 8007, 9007});
+}
+
+TEST_CASE("frontiers() on several threads equal one thread's: systems, points, curves, skipped rows") {
+  std::mt19937_64 rng(77);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const char* hws[] = {"h100", "b200", "mi355x", "no-such-gpu"};  // the last cannot be priced
+  const char* models[] = {"m1", "m2", "m3", "m4", "m5", "m6", "m7"};
+  std::vector<benchmark_point> points;
+  for (int i = 0; i < 4000; ++i) {
+    benchmark_point p;
+    p.hw = p.accelerator = hws[rng() % 4];
+    p.model = models[rng() % 7];
+    p.isl = 1024;
+    p.osl = rng() % 2 ? 1024 : 8192;
+    p.source = "file" + std::to_string(rng() % 6) + ".json";
+    p.intvty.median = 1 + unit(rng) * 200;
+    if (rng() % 10) p.tput_per_gpu = unit(rng) * 5000;  // else: no token throughput
+    p.completed = rng() % 25 ? 100 : 0;
+    points.push_back(p);
+  }
+  const result_table t(points);
+  for (bool priced : {false, true}) {
+    frontier_spec spec;
+    if (priced) {
+      spec.y = cols::usd_per_mtok;
+      spec.price = pricing::preset(tier::neocloud);
+    }
+    spec.threads = 1;
+    const frontier_set one = t.frontiers(spec);
+    REQUIRE(one.size() > 20);
+    REQUIRE(one.skipped().size() >= (priced ? 3u : 2u));
+    for (unsigned threads : {2u, 3u, 8u, 1000u}) {
+      CAPTURE(priced);
+      CAPTURE(threads);
+      spec.threads = threads;
+      const frontier_set many = t.frontiers(spec);
+      REQUIRE(many.size() == one.size());
+      CHECK(many.rows() == one.rows());
+      const auto same_skips = [](std::span<const skipped_rows> a, std::span<const skipped_rows> b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+          if (a[i].reason != b[i].reason || a[i].rows != b[i].rows || a[i].sources != b[i].sources) return false;
+        return true;
+      };
+      CHECK(same_skips(many.skipped(), one.skipped()));
+      for (std::size_t k = 0; k < one.size(); ++k) {
+        const system_frontier &a = one[k], &b = many[k];
+        REQUIRE(a.name() == b.name());
+        CHECK(same_skips(a.skipped(), b.skipped()));
+        CHECK(storage_rows(a.rows()) == storage_rows(b.rows()));
+        REQUIRE(a.points().size() == b.points().size());
+        for (std::size_t i = 0; i < a.points().size(); ++i) CHECK(differences(a.points()[i], b.points()[i]).empty());
+        CHECK(std::ranges::equal(a.curve().xs(), b.curve().xs()));
+        CHECK(std::ranges::equal(a.curve().ys(), b.curve().ys()));
+      }
+    }
+  }
 }

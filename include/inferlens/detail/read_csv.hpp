@@ -6,6 +6,7 @@
 #include <bitset>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <charconv>
 #include <system_error>
@@ -22,7 +23,6 @@
 #include <utility>
 #include <vector>
 
-#include <pthread.h>
 #include <unistd.h>
 
 #include "inferlens/columns.hpp"
@@ -30,6 +30,7 @@
 #include "inferlens/detail/point_builder.hpp"
 #include "inferlens/detail/read_rows.hpp"
 #include "inferlens/detail/text.hpp"
+#include "inferlens/detail/threads.hpp"
 #include "inferlens/error.hpp"
 #include "inferlens/formats.hpp"
 #include "inferlens/models.hpp"
@@ -342,7 +343,7 @@ INFERLENS_LAZY void feed_range(int fd, std::uint64_t begin, std::uint64_t end, c
   // One buffer for the whole range, allocated once (huge pages): the unparsed tail of a block
   // moves to its front before the next block is read; a record longer than the buffer grows it.
   constexpr std::size_t block = std::size_t{4} << 20;
-  column_vector<char> buffer(2 * block);
+  column_vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(2 * block, end - begin)));
   std::size_t held = 0;  // bytes in the buffer not yet consumed
   std::uint64_t base = begin, next = begin;
   for (;;) {
@@ -403,114 +404,106 @@ INFERLENS_LAZY std::optional<std::uint64_t> record_boundary(int fd, std::uint64_
   return std::nullopt;
 }
 
-/// Runs a callable on a second thread until join() (pthreads directly: <thread> would weigh on
-/// every user's compile for this one use). When no thread can be started it runs in join().
-template <class F>
-class worker_thread {
- public:
-  explicit worker_thread(F f) : f_(std::move(f)) { started_ = ::pthread_create(&id_, nullptr, &run, this) == 0; }
-  worker_thread(const worker_thread&) = delete;
-  worker_thread& operator=(const worker_thread&) = delete;
-  ~worker_thread() { join(); }
-  INFERLENS_LAZY void join() {
-    if (joined_) return;
-    joined_ = true;
-    if (started_) ::pthread_join(id_, nullptr);
-    else f_();
-  }
-
- private:
-  INFERLENS_LAZY static void* run(void* self) {
-    static_cast<worker_thread*>(self)->f_();
-    return nullptr;
-  }
-  F f_;
-  pthread_t id_{};
-  bool started_ = false, joined_ = false;
-};
-
-/// Reads a CSV file into the sink: a large regular file (≥ 32 MB, and `threads` allowing it)
-/// as two halves split at a record boundary, parsed at once on two threads and joined in file
-/// order; otherwise in one pass. Either way the table, the row numbers and the first error in
-/// file order are the same.
-INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view name, row_sink& sink, unsigned threads) {
+/// Reads a CSV file into the sink: a large regular file as parts split at record boundaries
+/// (as many as `threads`, 0: the usable cores; each at least `min_part_bytes`), parsed and
+/// finished at once, one thread each, and joined in file order; otherwise in one pass. Either
+/// way the table, the row numbers and the first error in file order are the same.
+INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view name, row_sink& sink, unsigned threads,
+                                  std::uint64_t min_part_bytes) {
   table_storage& s = *sink.storage;
-  csv_parser first(name, sink);
-  std::optional<std::uint64_t> split;
-  if (threads != 1 && size >= (std::uint64_t{32} << 20) && ::sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-    // the header, read on its own, tells where the data starts
-    std::string head(std::size_t{1} << 16, '\0');
+  const std::uint64_t wanted = std::min<std::uint64_t>({threads ? threads : usable_cores(), 64,
+                                                        size / std::max<std::uint64_t>(min_part_bytes, 1)});
+  // where each part starts: the header, read on its own, tells where the data starts
+  std::vector<std::uint64_t> starts{0};
+  std::string head;
+  if (wanted >= 2) {
+    head.assign(std::size_t{1} << 16, '\0');
     const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
     head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
     csv_reader r;
     r.window(head, 0, false);
     std::vector<std::string_view> fields;
-    if (r.next(fields) == csv_reader::status::record) split = record_boundary(fd, r.consumed(), size / 2, size);
+    if (r.next(fields) == csv_reader::status::record) {
+      std::uint64_t from = r.consumed();
+      for (std::uint64_t k = 1; k < wanted; ++k) {
+        const std::uint64_t mid = size * k / wanted;
+        if (mid <= from) continue;  // inside the record that ends the previous part
+        const auto at = record_boundary(fd, from, mid, size);
+        if (!at || *at >= size) break;
+        starts.push_back(from = *at);
+      }
+    }
   }
-  if (!split || *split >= size) {
+  csv_parser first(name, sink);
+  if (starts.size() == 1) {
     feed_range(fd, 0, size, first, name);
     first.finish();
     return;
   }
-  // the second half into a store of its own, on its own thread; each half finished (derived
-  // columns, checks) on its own thread too. Errors in the order one pass would report them:
-  // reading errors in file order, then finishing errors in file order.
-  row_sink second_sink;
-  second_sink.options = sink.options;
-  second_sink.storage->expected_rows = s.expected_rows / 2 + 1;
-  csv_parser second(name, second_sink);
-  std::exception_ptr second_read_error, second_finish_error, first_finish_error;
-  worker_thread worker([&] {
+  // Every part after the first into a store of its own; each part read then finished (derived
+  // columns, checks) on its own thread. Errors in the order one pass reports them: reading
+  // errors in file order, then finishing errors in file order.
+  struct part {
+    row_sink sink;
+    csv_parser parser;
+    std::exception_ptr read_error, finish_error;
+    part(std::string_view file, const load_options* options, std::size_t expected) : parser(file, sink) {
+      sink.options = options;
+      sink.storage->expected_rows = expected;
+    }
+  };
+  std::deque<part> later;  // a deque: each parser keeps a reference to its part's sink
+  for (std::size_t k = 1; k < starts.size(); ++k) later.emplace_back(name, sink.options, s.expected_rows / starts.size() + 1);
+  std::exception_ptr first_read_error, first_finish_error;
+  run_parallel(starts.size(), [&](std::size_t k) {
+    csv_parser& p = k == 0 ? first : later[k - 1].parser;
+    std::exception_ptr& read_error = k == 0 ? first_read_error : later[k - 1].read_error;
+    std::exception_ptr& finish_error = k == 0 ? first_finish_error : later[k - 1].finish_error;
     try {
-      std::string head(std::size_t{1} << 16, '\0');
-      const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
-      head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-      second.in.window(head, 0, false);
-      if (second.in.next(second.fields) != csv_reader::status::record)
-        throw input_error(input_location{std::string(name), {}, {}, {}}, "the header row is longer than 64 KiB");
-      second.read_header();
-      feed_range(fd, *split, size, second, name);
+      if (k > 0) {
+        p.in.window(head, 0, false);
+        if (p.in.next(p.fields) != csv_reader::status::record)
+          throw input_error(input_location{std::string(name), {}, {}, {}}, "the header row is longer than 64 KiB");
+        p.read_header();
+      }
+      feed_range(fd, starts[k], k + 1 < starts.size() ? starts[k + 1] : size, p, name);
     } catch (...) {
-      second_read_error = std::current_exception();
+      read_error = std::current_exception();
       return;
     }
     try {
-      second.finish();
+      p.finish();
     } catch (...) {
-      second_finish_error = std::current_exception();
+      finish_error = std::current_exception();
     }
   });
-  try {
-    feed_range(fd, 0, *split, first, name);
-  } catch (...) {
-    worker.join();
-    throw;  // the first error in file order
-  }
-  const std::size_t joined_at = s.rows;
-  try {
-    first.finish();
-  } catch (...) {
-    first_finish_error = std::current_exception();
-  }
-  worker.join();
-  const auto rethrow_second = [&](const std::exception_ptr& e) {
+  // records before each later part, so that its rows count from the file's start
+  std::vector<std::size_t> before{first.record};
+  for (const part& p : later) before.push_back(before.back() + p.parser.record);
+  const auto rethrow = [&](std::size_t k, const std::exception_ptr& e) {
     try {
       std::rethrow_exception(e);
     } catch (const input_error& error) {
       input_location where = error.where();
-      if (where.row) *where.row += first.record;  // rows counted from the file's start
+      if (where.row) *where.row += before[k];
       throw input_error(where, error.message());
     }
   };
-  if (second_read_error) rethrow_second(second_read_error);
+  if (first_read_error) std::rethrow_exception(first_read_error);
+  for (std::size_t k = 0; k < later.size(); ++k)
+    if (later[k].read_error) rethrow(k, later[k].read_error);
   if (first_finish_error) std::rethrow_exception(first_finish_error);
-  if (second_finish_error) rethrow_second(second_finish_error);
-  // joined in file order: the second half's rows after the first's, their record numbers too
-  column_store& row_no = second_sink.storage->columns[index_of(cols::source_row)];
-  for (double& v : row_no.numbers) v += static_cast<double>(first.record);
-  append_storage(s, std::move(*second_sink.storage));
+  for (std::size_t k = 0; k < later.size(); ++k)
+    if (later[k].finish_error) rethrow(k, later[k].finish_error);
+  // joined in file order: each part's rows after the ones before, their record numbers too
+  const std::size_t joined_at = s.rows;
+  for (std::size_t k = 0; k < later.size(); ++k) {
+    column_store& row_no = later[k].sink.storage->columns[index_of(cols::source_row)];
+    for (double& v : row_no.numbers) v += static_cast<double>(before[k]);
+    append_storage(s, std::move(*later[k].sink.storage));
+    for (auto& note : later[k].sink.notes) sink.note(std::move(note));
+  }
   sink.rows += s.rows - joined_at;
-  for (auto& note : second_sink.notes) sink.note(std::move(note));
 }
 
 }  // namespace detail
