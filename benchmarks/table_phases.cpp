@@ -1,5 +1,5 @@
 // The table's two steps on one file, timed apart: load() (file → column store) and frontiers()
-// (one per system). benchmark_table_scale times the whole CLI; this is the library alone, for
+// (one per system; then again on one thread, frontier_spec::threads = 1). benchmark_table_scale times the whole CLI; this is the library alone, for
 // comparing two builds of the headers side by side (docs/benchmarks.md), e.g. with farm-bench.
 //
 //   benchmark_table_phases FILE   (a CSV from `benchmark_table_scale --write FILE`)
@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   const auto t1 = clock::now();
   const inferlens::frontier_set set = table.frontiers(inferlens::frontier_spec{});
   const auto t2 = clock::now();
-  std::printf("load %.3f s, frontiers %.3f s: %zu rows, %zu systems\n", seconds(t1 - t0), seconds(t2 - t1), table.size(),
-              set.size());
+  inferlens::frontier_spec one_thread;
+  one_thread.threads = 1;
+  const std::size_t points = table.frontiers(one_thread).rows_on_frontiers();
+  const auto t3 = clock::now();
+  std::printf("load %.3f s, frontiers %.3f s (on one thread %.3f s): %zu rows, %zu systems, %zu frontier points\n",
+              seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2), table.size(), set.size(), points);
 }

@@ -336,16 +336,23 @@ class frontier_set {
 
 namespace detail {
 
-INFERLENS_LAZY void count_skip(std::vector<skipped_rows>& list, std::string reason, std::string_view source) {
+// The entry of a reason in a list of skipped rows, appended when new.
+INFERLENS_LAZY skipped_rows& skip_entry(std::vector<skipped_rows>& list, const std::string& reason) {
   auto it = std::find_if(list.begin(), list.end(), [&](const skipped_rows& s) { return s.reason == reason; });
-  if (it == list.end()) {
-    list.push_back({std::move(reason), 0, {}});
-    it = std::prev(list.end());
-  }
-  ++it->rows;
-  if (it->sources.size() < 3 && !source.empty() &&
-      std::find(it->sources.begin(), it->sources.end(), source) == it->sources.end())
-    it->sources.emplace_back(source);
+  if (it != list.end()) return *it;
+  return list.emplace_back(skipped_rows{reason, 0, {}});
+}
+
+INFERLENS_LAZY void add_skip_source(skipped_rows& entry, std::string_view source) {
+  if (entry.sources.size() < 3 && !source.empty() &&
+      std::find(entry.sources.begin(), entry.sources.end(), source) == entry.sources.end())
+    entry.sources.emplace_back(source);
+}
+
+INFERLENS_LAZY void count_skip(std::vector<skipped_rows>& list, const std::string& reason, std::string_view source) {
+  skipped_rows& entry = skip_entry(list, reason);
+  ++entry.rows;
+  add_skip_source(entry, source);
 }
 
 // Why a row has no value of column c (which it lacks).
@@ -408,8 +415,8 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
   std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
   for (std::size_t i = 0; i < n; ++i) order[fill[g.group_of[i]]++] = static_cast<std::uint32_t>(i);
 
-  // The systems in contiguous ranges of about equal rows, one thread each on a large table;
-  // each range with its own price cache and skip counts, merged in order afterwards.
+  // The systems in contiguous ranges of about equal rows, one thread each on a large table,
+  // each range with its own price cache.
   constexpr std::size_t rows_per_thread = 100000;
   const std::size_t threads = std::max<std::size_t>(
       1, std::min<std::size_t>(spec.threads ? spec.threads : std::min<std::size_t>(detail::usable_cores(), n / rows_per_thread), g.groups()));
@@ -419,7 +426,6 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
     first_group[t] = k;
   }
   out.systems_.resize(g.groups());
-  std::vector<std::vector<skipped_rows>> skipped(threads);
   detail::run_parallel(threads, [&](std::size_t range) {
     // Economic columns: one price per accelerator.
     std::map<std::string, pricing_result, std::less<>> prices;
@@ -474,9 +480,7 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
         if (reason.empty() && !std::isfinite(y))
           reason = detail::missing_reason(r, spec.y, info(spec.y).economic() ? price_of(r).reason : std::string());
         if (!reason.empty()) {
-          const std::string_view src = r.text(cols::source);
-          detail::count_skip(s.skipped_, reason, src);
-          detail::count_skip(skipped[range], std::move(reason), src);
+          detail::count_skip(s.skipped_, reason, r.text(cols::source));
           continue;
         }
         xs.push_back(x);
@@ -502,19 +506,13 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
       }
     }
   });
-  // the ranges' skip counts in order: the reasons in order of first appearance, the first few
-  // sources of each, as one pass over the systems gives them
-  for (const auto& list : skipped)
-    for (const skipped_rows& k : list) {
-      auto it = std::find_if(out.skipped_.begin(), out.skipped_.end(), [&](const skipped_rows& o) { return o.reason == k.reason; });
-      if (it == out.skipped_.end()) {
-        out.skipped_.push_back(k);
-        continue;
-      }
-      it->rows += k.rows;
-      for (const std::string& src : k.sources)
-        if (it->sources.size() < 3 && std::find(it->sources.begin(), it->sources.end(), src) == it->sources.end())
-          it->sources.push_back(src);
+  // every system's skipped rows in system order: the reasons in order of first appearance and
+  // the first sources of each, as one pass over the rows gives them
+  for (const system_frontier& sys : out.systems_)
+    for (const skipped_rows& k : sys.skipped_) {
+      skipped_rows& entry = detail::skip_entry(out.skipped_, k.reason);
+      entry.rows += k.rows;
+      for (const std::string& src : k.sources) detail::add_skip_source(entry, src);
     }
   return out;
 }

@@ -434,31 +434,27 @@ INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view n
       }
     }
   }
-  csv_parser first(name, sink);
   if (starts.size() == 1) {
-    feed_range(fd, 0, size, first, name);
-    first.finish();
+    csv_parser one(name, sink);
+    feed_range(fd, 0, size, one, name);
+    one.finish();
     return;
   }
   // Every part after the first into a store of its own; each part read then finished (derived
   // columns, checks) on its own thread. Errors in the order one pass reports them: reading
   // errors in file order, then finishing errors in file order.
-  struct part {
-    row_sink sink;
-    csv_parser parser;
-    std::exception_ptr read_error, finish_error;
-    part(std::string_view file, const load_options* options, std::size_t expected) : parser(file, sink) {
-      sink.options = options;
-      sink.storage->expected_rows = expected;
-    }
-  };
-  std::deque<part> later;  // a deque: each parser keeps a reference to its part's sink
-  for (std::size_t k = 1; k < starts.size(); ++k) later.emplace_back(name, sink.options, s.expected_rows / starts.size() + 1);
-  std::exception_ptr first_read_error, first_finish_error;
-  run_parallel(starts.size(), [&](std::size_t k) {
-    csv_parser& p = k == 0 ? first : later[k - 1].parser;
-    std::exception_ptr& read_error = k == 0 ? first_read_error : later[k - 1].read_error;
-    std::exception_ptr& finish_error = k == 0 ? first_finish_error : later[k - 1].finish_error;
+  const std::size_t count = starts.size();
+  std::deque<row_sink> later(count - 1);  // deques: each parser keeps a reference to its sink
+  std::deque<csv_parser> parsers;
+  parsers.emplace_back(name, sink);
+  for (row_sink& l : later) {
+    l.options = sink.options;
+    l.storage->expected_rows = s.expected_rows / count + 1;
+    parsers.emplace_back(name, l);
+  }
+  std::vector<std::exception_ptr> read_errors(count), finish_errors(count);
+  run_parallel(count, [&](std::size_t k) {
+    csv_parser& p = parsers[k];
     try {
       if (k > 0) {
         p.in.window(head, 0, false);
@@ -466,42 +462,38 @@ INFERLENS_LAZY void read_csv_file(int fd, std::uint64_t size, std::string_view n
           throw input_error(input_location{std::string(name), {}, {}, {}}, "the header row is longer than 64 KiB");
         p.read_header();
       }
-      feed_range(fd, starts[k], k + 1 < starts.size() ? starts[k + 1] : size, p, name);
+      feed_range(fd, starts[k], k + 1 < count ? starts[k + 1] : size, p, name);
     } catch (...) {
-      read_error = std::current_exception();
+      read_errors[k] = std::current_exception();
       return;
     }
     try {
       p.finish();
     } catch (...) {
-      finish_error = std::current_exception();
+      finish_errors[k] = std::current_exception();
     }
   });
-  // records before each later part, so that its rows count from the file's start
-  std::vector<std::size_t> before{first.record};
-  for (const part& p : later) before.push_back(before.back() + p.parser.record);
-  const auto rethrow = [&](std::size_t k, const std::exception_ptr& e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const input_error& error) {
-      input_location where = error.where();
-      if (where.row) *where.row += before[k];
-      throw input_error(where, error.message());
+  // records before each part, so that its rows count from the file's start
+  std::vector<std::size_t> before{0};
+  for (const csv_parser& p : parsers) before.push_back(before.back() + p.record);
+  for (const auto* errors : {&read_errors, &finish_errors})
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!(*errors)[k]) continue;
+      try {
+        std::rethrow_exception((*errors)[k]);
+      } catch (const input_error& error) {
+        input_location where = error.where();
+        if (where.row) *where.row += before[k];
+        throw input_error(where, error.message());
+      }
     }
-  };
-  if (first_read_error) std::rethrow_exception(first_read_error);
-  for (std::size_t k = 0; k < later.size(); ++k)
-    if (later[k].read_error) rethrow(k, later[k].read_error);
-  if (first_finish_error) std::rethrow_exception(first_finish_error);
-  for (std::size_t k = 0; k < later.size(); ++k)
-    if (later[k].finish_error) rethrow(k, later[k].finish_error);
   // joined in file order: each part's rows after the ones before, their record numbers too
   const std::size_t joined_at = s.rows;
-  for (std::size_t k = 0; k < later.size(); ++k) {
-    column_store& row_no = later[k].sink.storage->columns[index_of(cols::source_row)];
-    for (double& v : row_no.numbers) v += static_cast<double>(before[k]);
-    append_storage(s, std::move(*later[k].sink.storage));
-    for (auto& note : later[k].sink.notes) sink.note(std::move(note));
+  for (std::size_t k = 1; k < count; ++k) {
+    row_sink& part = later[k - 1];
+    for (double& v : part.storage->columns[index_of(cols::source_row)].numbers) v += static_cast<double>(before[k]);
+    append_storage(s, std::move(*part.storage));
+    for (auto& note : part.notes) sink.note(std::move(note));
   }
   sink.rows += s.rows - joined_at;
 }
