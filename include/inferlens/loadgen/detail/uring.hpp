@@ -78,7 +78,11 @@ class ring {
   bool open(unsigned sq_entries, unsigned cq_entries) noexcept {
     close();
     const unsigned base = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
-    const unsigned tries[] = {base | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    // Not DEFER_TASKRUN: its receives run only when this thread enters the ring, and on Linux
+    // 6.18 the eventfd was then signalled once per response, not per arrival: a whole stream was
+    // read at once and every token carried its last one's stamp (TPOT 0). Cooperative task work
+    // posts each completion, and signals the eventfd, as the data arrives.
+    const unsigned tries[] = {base | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
                               base | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, base};
     int fd = -1;
     io_uring_params p{};
