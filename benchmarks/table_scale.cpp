@@ -1,6 +1,6 @@
 // A table at scale (DESIGN.md §9, issue 7): a generated CSV of 10^6 InferenceMAX-like rows
 // (1,440 systems: 8 accelerators × 5 engines × 4 models × 3 precisions × 3 ISL/OSL), read and
-// turned into one frontier per system by `inferlens frontier FILE --format json`, run as a child
+// turned into one frontier per system by `inferlens frontier FILE --format csv` (each frontier point a CSV line), run as a child
 // process so its wall time and peak memory are the whole program's. Baseline in the same run:
 // pandas (read_csv, groupby, a vectorised frontier) on the same file, when /usr/bin/python3 has
 // pandas (Debian's python3-pandas). Targets: ≤ 1.2 s, ≤ 400 bytes per row, ≥ 5 × faster than
@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
   const spread o = of(ours);
   const double per_row = static_cast<double>(rss_kb) * 1024.0 / static_cast<double>(rows);
   std::printf("  %-34s %8s %8s %8s\n", "seconds", "min", "median", "max");
-  std::printf("  %-34s %8.3f %8.3f %8.3f   %.2f x the 1.2 s target %s\n", "inferlens frontier (CSV -> JSON)", o.min, o.median, o.max,
+  std::printf("  %-34s %8.3f %8.3f %8.3f   %.2f x the 1.2 s target %s\n", "inferlens frontier (CSV -> CSV)", o.min, o.median, o.max,
               o.median / 1.2, o.median <= 1.2 ? "met" : "MISSED");
   const spread oc = of(ours_cpu);
   std::printf("  %-34s %8.3f %8.3f %8.3f   %.2f x the 1.2 s target (CPU)\n", "  its CPU time (user + system)", oc.min, oc.median,

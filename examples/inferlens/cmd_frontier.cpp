@@ -8,11 +8,9 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <inferlens/format.hpp>
 #include <inferlens/frontier.hpp>
-#include <inferlens/json.hpp>
 #include <inferlens/write.hpp>
 
 #include "chart_cli.hpp"
@@ -187,10 +185,7 @@ void run_frontier(const frontier_options& o, const economics_cli_options& econ, 
   if (o.format == "svg" || o.format == "vega") return write_chart(set, at, o.format, o.chart);
   if (!o.chart.out.empty()) option_error("--out", o.chart.out, "--out is for --format svg or vega; the other formats print to stdout");
   if (o.format == "json") {
-    nlohmann::json j = frontier_json(set, at);
-    j["files"] = nlohmann::json::array();
-    for (const auto& f : table.files()) j["files"].push_back(f);
-    std::cout << j.dump(2) << '\n';
+    std::cout << to_json_text(set, at, table.files());
     return;
   }
   if (o.format == "csv") return print_csv(set, at);

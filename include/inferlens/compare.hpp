@@ -1248,81 +1248,6 @@ inline std::string comparison::description() const {
 
 namespace detail::cmp {
 
-// A JSON text writer: values in order, commas where they belong.
-class json_text {
- public:
-  json_text& object() { return open('{'); }
-  json_text& array() { return open('['); }
-  json_text& end() {
-    out_ += stack_.back() == '{' ? '}' : ']';
-    stack_.pop_back();
-    first_.pop_back();
-    return *this;
-  }
-  json_text& key(std::string_view k) {
-    comma();
-    append_json_string(out_, k);
-    out_ += ':';
-    keyed_ = true;
-    return *this;
-  }
-  json_text& value(std::string_view s) {
-    comma();
-    append_json_string(out_, s);
-    return *this;
-  }
-  json_text& value(const char* s) { return value(std::string_view(s)); }
-  json_text& value(const std::string& s) { return value(std::string_view(s)); }
-  json_text& value(double d) {
-    comma();
-    out_ += std::isfinite(d) ? shortest(d) : "null";
-    return *this;
-  }
-  json_text& value(std::size_t v) {
-    comma();
-    out_ += std::to_string(v);
-    return *this;
-  }
-  json_text& value(bool b) {
-    comma();
-    out_ += b ? "true" : "false";
-    return *this;
-  }
-  json_text& null() {
-    comma();
-    out_ += "null";
-    return *this;
-  }
-  template <class T>
-  json_text& member(std::string_view k, const T& v) {
-    key(k);
-    return value(v);
-  }
-  const std::string& str() const noexcept { return out_; }
-
- private:
-  json_text& open(char c) {
-    comma();
-    out_ += c;
-    stack_.push_back(c);
-    first_.push_back(true);
-    return *this;
-  }
-  void comma() {
-    if (keyed_) {
-      keyed_ = false;
-      return;
-    }
-    if (first_.empty()) return;
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-  }
-  std::string out_;
-  std::vector<char> stack_;
-  std::vector<bool> first_;
-  bool keyed_ = false;
-};
-
 inline void write_interval(json_text& j, std::string_view k, const std::optional<interval>& r) {
   j.key(k);
   if (!r) {
@@ -1428,7 +1353,7 @@ inline std::string markdown_cell(std::string_view s) {
 /// The comparison as JSON: options, both sides, and per system its verdict, ratio curve,
 /// extremes, crossovers, coverage, checked x, regions, bands and configurations with intervals.
 inline std::string to_json_text(const comparison& c) {
-  detail::cmp::json_text j;
+  detail::json_text j;
   j.object();
   j.member("format", "inferlens-compare/1");
   j.member("passed", c.passed());
@@ -1769,7 +1694,7 @@ inline trend_result trend(const std::filesystem::path& input, const trend_option
 
 /// The trend as JSON.
 inline std::string to_json_text(const trend_result& r) {
-  detail::cmp::json_text j;
+  detail::json_text j;
   j.object();
   j.member("format", "inferlens-trend/1");
   j.member("x", name_of(r.options.x)).member("y", name_of(r.options.y));

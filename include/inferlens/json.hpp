@@ -82,79 +82,17 @@ inline void from_json(const nlohmann::json& j, benchmark_point& p) {
 /// A point as raw vLLM client JSON (write.hpp's to_vllm_client_text, as a tree).
 inline nlohmann::json to_vllm_client_json(const benchmark_point& p) { return nlohmann::json::parse(to_vllm_client_text(p)); }
 
-inline void to_json(nlohmann::json& j, const source_file& f) {
-  j = {{"path", f.path}, {"format", f.format}, {"rows", f.rows}};
-  if (!f.error.empty()) j["error"] = f.error;
-  if (!f.notes.empty()) j["notes"] = f.notes;
-}
+inline void to_json(nlohmann::json& j, const source_file& f) { j = nlohmann::json::parse(detail::json_of(f)); }
 
 // --- frontiers ---------------------------------------------------------------------------------
 
-inline void to_json(nlohmann::json& j, const skipped_rows& s) {
-  j = {{"reason", s.reason}, {"rows", s.rows}, {"sources", s.sources}};
-}
+inline void to_json(nlohmann::json& j, const skipped_rows& s) { j = nlohmann::json::parse(detail::json_of(s)); }
+inline void to_json(nlohmann::json& j, const system_key& k) { j = nlohmann::json::parse(detail::json_of(k)); }
+inline void to_json(nlohmann::json& j, const operating_point& op) { j = nlohmann::json::parse(detail::json_of(op)); }
 
-inline void to_json(nlohmann::json& j, const system_key& k) {
-  j = nlohmann::json::object();
-  for (std::size_t i = 0; i < k.columns().size(); ++i) {
-    const cell& v = k.values()[i];
-    if (const double* d = std::get_if<double>(&v)) j[std::string(name_of(k.columns()[i]))] = detail::number_or_null(*d);
-    else if (const auto* n = std::get_if<std::int64_t>(&v)) j[std::string(name_of(k.columns()[i]))] = *n;
-    else if (const bool* b = std::get_if<bool>(&v)) j[std::string(name_of(k.columns()[i]))] = *b;
-    else if (const std::string* s = std::get_if<std::string>(&v)) j[std::string(name_of(k.columns()[i]))] = *s;
-    else j[std::string(name_of(k.columns()[i]))] = nullptr;
-  }
-}
-
-inline void to_json(nlohmann::json& j, const operating_point& op) {
-  using detail::number_or_null;
-  j = {{"x", number_or_null(op.x)},
-       {"y", number_or_null(op.y)},
-       {"tput_per_gpu", number_or_null(op.tput_per_gpu)},
-       {"input_tput_per_gpu", number_or_null(op.input_tput_per_gpu)},
-       {"output_tput_per_gpu", number_or_null(op.output_tput_per_gpu)},
-       {"interpolation", op.kind == interpolation::linear ? "linear" : "steffen"}};
-  if (op.priced()) {
-    j["usd_per_mtok"] = number_or_null(op.usd_per_mtok);
-    j["usd_per_mtok_input"] = number_or_null(op.usd_per_mtok_input);
-    j["usd_per_mtok_output"] = number_or_null(op.usd_per_mtok_output);
-    j["tokens_per_usd"] = number_or_null(op.tokens_per_usd);
-    j["tok_per_s_per_mw"] = number_or_null(op.tok_per_s_per_mw);
-    j["j_per_token"] = number_or_null(op.j_per_token);
-    j["pricing"] = {{"accelerator", op.price->accelerator},
-                    {"usd_per_gpu_hour", op.price->usd_per_gpu_hour},
-                    {"kw_per_gpu", op.price->kw_per_gpu},
-                    {"cost_source", op.price->cost_source},
-                    {"power_source", op.price->power_source}};
-  } else if (!op.unpriced_reason.empty()) {
-    j["unpriced"] = op.unpriced_reason;
-  }
-}
-
-/// One system: key, name, frontier points (x, y and the whole row), values at `at`.
-inline nlohmann::json system_json(const system_frontier& s, std::span<const double> at) {
-  nlohmann::json j = {{"name", s.name()}, {"key", s.key()}, {"points", s.rows().size()}, {"skipped", s.skipped()}};
-  j["frontier"] = nlohmann::json::array();
-  const auto xs = s.curve().xs(), ys = s.curve().ys();
-  for (std::size_t i = 0; i < s.points().size(); ++i)
-    j["frontier"].push_back({{"x", xs[i]}, {"y", ys[i]}, {"row", s.points()[i]}});
-  j["at"] = nlohmann::json::array();
-  for (double x : at) {
-    if (const auto op = s.at(x)) j["at"].push_back(*op);
-    else j["at"].push_back({{"x", x}, {"y", nullptr}});
-  }
-  return j;
-}
-
-/// A frontier set as one document: the spec, every system, what was skipped and why.
+/// A frontier set as one document (write.hpp's to_json_text, as a tree).
 inline nlohmann::json frontier_json(const frontier_set& set, std::span<const double> at = {}) {
-  nlohmann::json j = {{"x", name_of(set.spec().x)}, {"y", name_of(set.spec().y)}, {"rows", set.rows()},
-                      {"rows_on_frontiers", set.rows_on_frontiers()}, {"skipped", set.skipped()}};
-  j["group_by"] = nlohmann::json::array();
-  for (column_id c : set.spec().group_by) j["group_by"].push_back(name_of(c));
-  j["systems"] = nlohmann::json::array();
-  for (const system_frontier& s : set) j["systems"].push_back(system_json(s, at));
-  return j;
+  return nlohmann::json::parse(to_json_text(set, at));
 }
 
 // --- economics (pricing.hpp, tco.hpp, site.hpp) -------------------------------------------------

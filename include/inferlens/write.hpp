@@ -2,6 +2,8 @@
 // column, canonical names), CSV (the columns some point has), InferenceMAX agg rows (upstream's
 // spellings) and raw vLLM client JSON (one object per point, latencies in milliseconds). Each
 // reads back through load() with the same values (docs/formats.md says what each format keeps).
+// And a frontier set as one JSON document, written as text (no tree: 10^4 frontier points of a
+// 10^6-row table take milliseconds).
 #pragma once
 
 #include <cctype>
@@ -14,6 +16,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <sys/stat.h>
@@ -22,6 +26,7 @@
 #include "inferlens/detail/csv_reader.hpp"
 #include "inferlens/detail/json.hpp"
 #include "inferlens/error.hpp"
+#include "inferlens/frontier.hpp"
 #include "inferlens/load.hpp"
 #include "inferlens/record.hpp"
 #include "inferlens/table.hpp"
@@ -217,6 +222,114 @@ INFERLENS_LAZY std::string to_text(const result_table& t, file_format f) {
     default: break;
   }
   throw input_error({"", std::nullopt, std::nullopt, "format"}, std::string(to_string(f)) + " is read, not written");
+}
+
+namespace detail {
+
+INFERLENS_LAZY void write_json(json_text& j, const skipped_rows& s) {
+  j.object().member("reason", s.reason).member("rows", s.rows).key("sources").array();
+  for (const std::string& f : s.sources) j.value(f);
+  j.end().end();
+}
+
+INFERLENS_LAZY void write_json(json_text& j, std::span<const skipped_rows> skipped) {
+  j.array();
+  for (const skipped_rows& s : skipped) write_json(j, s);
+  j.end();
+}
+
+// A system's key: column name to value (a number, text or boolean; null when missing).
+INFERLENS_LAZY void write_json(json_text& j, const system_key& k) {
+  j.object();
+  for (std::size_t i = 0; i < k.columns().size(); ++i) {
+    j.key(name_of(k.columns()[i]));
+    std::visit(
+        [&](const auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) j.null();
+          else j.value(v);
+        },
+        k.values()[i]);
+  }
+  j.end();
+}
+
+INFERLENS_LAZY void write_json(json_text& j, const operating_point& op) {
+  j.object().member("x", op.x).member("y", op.y).member("tput_per_gpu", op.tput_per_gpu);
+  j.member("input_tput_per_gpu", op.input_tput_per_gpu).member("output_tput_per_gpu", op.output_tput_per_gpu);
+  j.member("interpolation", op.kind == interpolation::linear ? "linear" : "steffen");
+  if (op.priced()) {
+    j.member("usd_per_mtok", op.usd_per_mtok).member("usd_per_mtok_input", op.usd_per_mtok_input);
+    j.member("usd_per_mtok_output", op.usd_per_mtok_output).member("tokens_per_usd", op.tokens_per_usd);
+    j.member("tok_per_s_per_mw", op.tok_per_s_per_mw).member("j_per_token", op.j_per_token);
+    j.key("pricing").object().member("accelerator", op.price->accelerator);
+    j.member("usd_per_gpu_hour", op.price->usd_per_gpu_hour).member("kw_per_gpu", op.price->kw_per_gpu);
+    j.member("cost_source", op.price->cost_source).member("power_source", op.price->power_source).end();
+  } else if (!op.unpriced_reason.empty()) {
+    j.member("unpriced", op.unpriced_reason);
+  }
+  j.end();
+}
+
+INFERLENS_LAZY void write_json(json_text& j, const source_file& f) {
+  j.object().member("path", f.path).member("format", f.format).member("rows", f.rows);
+  if (!f.error.empty()) j.member("error", f.error);
+  if (!f.notes.empty()) {
+    j.key("notes").array();
+    for (const std::string& n : f.notes) j.value(n);
+    j.end();
+  }
+  j.end();
+}
+
+// One system: name, key, rows, what was skipped, its frontier points (x, y and the whole row) and
+// its values at `at` (y null where the frontier does not reach).
+INFERLENS_LAZY void write_json(json_text& j, const system_frontier& s, std::span<const double> at) {
+  j.object().member("name", s.name()).key("key");
+  write_json(j, s.key());
+  j.member("points", s.rows().size()).key("skipped");
+  write_json(j, s.skipped());
+  j.key("frontier").array();
+  const auto xs = s.curve().xs(), ys = s.curve().ys();
+  for (std::size_t i = 0; i < s.points().size(); ++i)
+    j.object().member("x", xs[i]).member("y", ys[i]).key("row").raw(to_json_text(s.points()[i])).end();
+  j.end().key("at").array();
+  for (double x : at) {
+    if (const auto op = s.at(x)) write_json(j, *op);
+    else j.object().member("x", x).key("y").null().end();
+  }
+  j.end().end();
+}
+
+// A value of the types above as one line of JSON.
+template <class T>
+std::string json_of(const T& v) {
+  json_text j;
+  write_json(j, v);
+  return std::move(j).str();
+}
+
+}  // namespace detail
+
+/// A frontier set as one JSON document: the spec's x, y and grouping, the rows and what was
+/// skipped, every system (key, frontier points with their whole rows, values at `at`) and, when
+/// given, the files it was read from. Indented two spaces per level; each row on one line.
+INFERLENS_LAZY std::string to_json_text(const frontier_set& set, std::span<const double> at = {},
+                                        std::span<const source_file> files = {}) {
+  detail::json_text j(2);
+  j.object().member("x", name_of(set.spec().x)).member("y", name_of(set.spec().y)).key("group_by").array();
+  for (column_id c : set.spec().group_by) j.value(name_of(c));
+  j.end().member("rows", set.rows()).member("rows_on_frontiers", set.rows_on_frontiers()).key("skipped");
+  detail::write_json(j, set.skipped());
+  j.key("systems").array();
+  for (const system_frontier& s : set) detail::write_json(j, s, at);
+  j.end();
+  if (!files.empty()) {
+    j.key("files").array();
+    for (const source_file& f : files) detail::write_json(j, f);
+    j.end();
+  }
+  j.end();
+  return std::move(j).str() + "\n";
 }
 
 /// Writes a file whole: to a temporary name beside it, then renamed over it, so a reader never

@@ -1191,6 +1191,111 @@ TEST_CASE("io: to_json_text then parse gives the same points, field by field, ex
   CHECK(!contains(one, "\"conc\""));
 }
 
+TEST_CASE("io: a frontier set as JSON: every system, point, value and skipped row, readable by any parser") {
+  // three systems: a priced one, one whose accelerator has no preset, one with a text key that
+  // needs escaping; rows without a GPU count are skipped; the text is parsed back with nlohmann
+  std::vector<benchmark_point> points;
+  const char* hws[] = {"b200", "no-such-gpu", "h100"};
+  for (int s = 0; s < 3; ++s)
+    for (int i = 0; i < 6; ++i) {
+      benchmark_point p;
+      p.hw = p.accelerator = hws[s];
+      p.model = s == 2 ? "m \"quoted\" \u00e9" : "m";
+      p.isl = p.osl = 1024;
+      p.tp = 8;
+      p.source = "f" + std::to_string(s) + ".json";
+      p.intvty.median = 10.0 * (i + 1);
+      p.tput_per_gpu = 1000.0 - 100 * i + (i % 2 ? -250 : 0);  // every other point dominated
+      derive(p);
+      points.push_back(p);
+    }
+  benchmark_point no_gpus = points.front();
+  no_gpus.tp.reset();
+  no_gpus.num_gpus.reset();
+  no_gpus.tput_per_gpu.reset();
+  no_gpus.input_tput_per_gpu.reset();
+  no_gpus.output_tput_per_gpu.reset();
+  no_gpus.total_token_throughput = 5000;
+  points.push_back(no_gpus);
+  const result_table t(points);
+  frontier_spec spec;
+  spec.price = pricing::preset(tier::neocloud);
+  const frontier_set set = t.frontiers(spec);
+  REQUIRE(set.size() == 3);
+  const std::vector<double> at = {15, 45, 1000};
+  const source_file files[] = {{"f0.json", "inferlens_json", 7, "", {"a note"}}, {"bad.json", "", 0, "no rows", {}}};
+  const std::string text = to_json_text(set, at, files);
+  const auto doc = nlohmann::json::parse(text);
+  CHECK(doc["x"] == "median_intvty");
+  CHECK(doc["y"] == "tput_per_gpu");
+  CHECK(doc["rows"] == set.rows());
+  CHECK(doc["rows_on_frontiers"] == set.rows_on_frontiers());
+  REQUIRE(doc["group_by"].size() == spec.group_by.size());
+  for (std::size_t i = 0; i < spec.group_by.size(); ++i) CHECK(doc["group_by"][i] == name_of(spec.group_by[i]));
+  REQUIRE(doc["skipped"].size() == set.skipped().size());
+  REQUIRE(!set.skipped().empty());
+  CHECK(doc["skipped"][0]["reason"] == set.skipped()[0].reason);
+  CHECK(doc["skipped"][0]["rows"] == set.skipped()[0].rows);
+  CHECK(doc["skipped"][0]["sources"] == nlohmann::json(set.skipped()[0].sources));
+  REQUIRE(doc["systems"].size() == set.size());
+  for (std::size_t k = 0; k < set.size(); ++k) {
+    const system_frontier& s = set[k];
+    const auto& js = doc["systems"][k];
+    CAPTURE(s.name());
+    CHECK(js["name"] == s.name());
+    CHECK(js["points"] == s.rows().size());
+    CHECK(js["key"]["accelerator"] == s.key(cols::accelerator));
+    CHECK(js["key"]["model"] == s.key(cols::model));
+    CHECK(js["key"]["isl"] == 1024);
+    REQUIRE(js["frontier"].size() == s.points().size());
+    for (std::size_t i = 0; i < s.points().size(); ++i) {
+      CHECK(js["frontier"][i]["x"].get<double>() == s.curve().xs()[i]);
+      CHECK(js["frontier"][i]["y"].get<double>() == s.curve().ys()[i]);
+      const auto row = js["frontier"][i]["row"].get<benchmark_point>();  // the whole row, through from_json
+      CHECK_MESSAGE(differences(s.points()[i], row).empty(), joined(differences(s.points()[i], row)));
+    }
+    REQUIRE(js["at"].size() == at.size());
+    for (std::size_t i = 0; i < at.size(); ++i) {
+      const auto& ja = js["at"][i];
+      CHECK(ja["x"] == at[i]);
+      const auto op = s.at(at[i]);
+      if (!op) {
+        CHECK(ja["y"].is_null());  // beyond the frontier: no value, never a guess
+        continue;
+      }
+      CHECK(ja["y"].get<double>() == op->y);
+      CHECK(ja["tput_per_gpu"].get<double>() == op->tput_per_gpu);
+      CHECK(ja["interpolation"] == "steffen");
+      if (op->priced()) {
+        CHECK(ja["usd_per_mtok"].get<double>() == op->usd_per_mtok);
+        CHECK(ja["tok_per_s_per_mw"].get<double>() == op->tok_per_s_per_mw);
+        CHECK(ja["pricing"]["accelerator"] == op->price->accelerator);
+        CHECK(ja["pricing"]["usd_per_gpu_hour"].get<double>() == op->price->usd_per_gpu_hour);
+      } else {
+        CHECK(!ja.contains("usd_per_mtok"));
+        CHECK(ja["unpriced"] == op->unpriced_reason);
+      }
+    }
+  }
+  std::size_t unpriced = 0;  // no preset: economics absent, with the reason
+  for (const auto& js : doc["systems"])
+    if (js["key"]["accelerator"] == "no-such-gpu") unpriced += js["at"][0].contains("unpriced") && !js["at"][0].contains("usd_per_mtok");
+  CHECK(unpriced == 1);
+  CHECK(doc["systems"][0]["at"][2]["y"].is_null());  // 1000 tok/s/user: past every frontier
+  CHECK(doc["files"].size() == 2);
+  CHECK(doc["files"][0]["notes"][0] == "a note");
+  CHECK(doc["files"][1]["error"] == "no rows");
+  CHECK(!doc["files"][0].contains("error"));
+  // frontier_json is the same document as a tree; without files, no "files" key
+  CHECK(frontier_json(set, at) == nlohmann::json::parse(to_json_text(set, at)));
+  CHECK(!frontier_json(set, at).contains("files"));
+  // the nlohmann hooks of the parts write what the document holds
+  CHECK(nlohmann::json(set[0].key()) == doc["systems"][0]["key"]);
+  CHECK(nlohmann::json(*set[0].at(15)) == doc["systems"][0]["at"][0]);
+  CHECK(nlohmann::json(set.skipped()[0]) == doc["skipped"][0]);
+  CHECK(nlohmann::json(files[1]) == doc["files"][1]);
+}
+
 TEST_CASE("io: the writers of nothing") {
   const result_table empty;
   CHECK(to_json_text(empty) == "[]\n");

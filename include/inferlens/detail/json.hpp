@@ -577,5 +577,88 @@ INFERLENS_LAZY void append_json_number(std::string& out, double v) {
   else out += "null";
 }
 
+/// A JSON text writer: values in order, commas where they belong; `indent` > 0 puts each member
+/// and element on its own line, indented that many spaces per level (0: one line).
+class json_text {
+ public:
+  explicit json_text(int indent = 0) : indent_(indent) {}
+  json_text& object() { return open('{'); }
+  json_text& array() { return open('['); }
+  json_text& end() {
+    const char opened = stack_.back();
+    const bool empty = first_.back();
+    stack_.pop_back();
+    first_.pop_back();
+    if (!empty) newline();
+    out_ += opened == '{' ? '}' : ']';
+    return *this;
+  }
+  json_text& key(std::string_view k) {
+    comma();
+    append_json_string(out_, k);
+    out_ += indent_ > 0 ? ": " : ":";
+    keyed_ = true;
+    return *this;
+  }
+  json_text& value(std::string_view s) {
+    comma();
+    append_json_string(out_, s);
+    return *this;
+  }
+  json_text& value(const char* s) { return value(std::string_view(s)); }
+  json_text& value(const std::string& s) { return value(std::string_view(s)); }
+  json_text& value(double d) {
+    comma();
+    append_json_number(out_, d);
+    return *this;
+  }
+  json_text& value(std::size_t v) { return raw(std::to_string(v)); }
+  json_text& value(std::int64_t v) { return raw(std::to_string(v)); }
+  json_text& value(bool b) { return raw(b ? "true" : "false"); }
+  json_text& null() { return raw("null"); }
+  /// A value that is already JSON text (e.g. a point's object).
+  json_text& raw(std::string_view json) {
+    comma();
+    out_ += json;
+    return *this;
+  }
+  template <class T>
+  json_text& member(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
+  const std::string& str() const& noexcept { return out_; }
+  std::string str() && noexcept { return std::move(out_); }
+
+ private:
+  json_text& open(char c) {
+    comma();
+    out_ += c;
+    stack_.push_back(c);
+    first_.push_back(true);
+    return *this;
+  }
+  void comma() {
+    if (keyed_) {
+      keyed_ = false;
+      return;
+    }
+    if (first_.empty()) return;
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    newline();
+  }
+  void newline() {
+    if (indent_ <= 0) return;
+    out_ += '\n';
+    out_.append(stack_.size() * static_cast<std::size_t>(indent_), ' ');
+  }
+  std::string out_;
+  std::vector<char> stack_;
+  std::vector<bool> first_;
+  bool keyed_ = false;
+  int indent_ = 0;
+};
+
 }  // namespace detail
 INFERLENS_END_NAMESPACE
