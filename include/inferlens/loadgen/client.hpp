@@ -261,7 +261,7 @@ struct connection : connection_base {
 ///
 /// epoll: one epoll_ctl per connection (and one per wake-up for the watch), one recvmsg per ready
 /// socket. io_uring: one ring per phase, created on the thread that runs the phase (it is the only
-/// one that submits: SINGLE_ISSUER | DEFER_TASKRUN where the kernel has them), a multishot recvmsg
+/// one that submits: SINGLE_ISSUER | COOP_TASKRUN where the kernel has them), a multishot recvmsg
 /// per connection into 1,024 provided buffers, each completion carrying its own bytes and its
 /// kernel receive stamp (cmsg); the kernel signals an eventfd when work arrives, and one
 /// io_uring_enter then runs the receives and reaps up to a batch of completions.
@@ -516,8 +516,6 @@ class reactor {
         if (!stopping_) ring_.clear_event();
       }
       if (stopping_) break;
-      if (busy && !again && ring_.deferred() && !ring_.work_pending() && ring_.ready() == 0 && ring_.queued() == 0)
-        continue;  // the flag tells when the kernel has work: no system call until then
       // after a wake-up, gather a batch (up to batch_ns_); else only what is there
       const bool gather = !busy && !again && batch_ns_ > 0;
       ring_.wait(gather ? 64 : 0, gather ? batch_ns_ : 0);

@@ -31,9 +31,6 @@ namespace loadgen::detail::uring {
 #ifndef IORING_SETUP_SINGLE_ISSUER
 #define IORING_SETUP_SINGLE_ISSUER (1U << 12)
 #endif
-#ifndef IORING_SETUP_DEFER_TASKRUN
-#define IORING_SETUP_DEFER_TASKRUN (1U << 13)
-#endif
 inline constexpr unsigned feat_reg_reg_ring = 1U << 13;  // IORING_FEAT_REG_REG_RING: 6.3
 
 // io_uring_getevents_arg with the field 6.12 named min_wait_usec (the same layout).
@@ -95,8 +92,6 @@ class ring {
     }
     if (fd < 0) return false;
     fd_ = fd;
-    flags_ = p.flags;
-    features_ = p.features;
     if (!(p.features & IORING_FEAT_SINGLE_MMAP) || !(p.features & IORING_FEAT_NODROP) ||
         !(p.features & IORING_FEAT_EXT_ARG) || !(p.features & feat_reg_reg_ring)) {
       close();
@@ -176,8 +171,6 @@ class ring {
   }
   bool is_open() const noexcept { return fd_ >= 0; }
   int event_fd() const noexcept { return efd_; }
-  unsigned setup_flags() const noexcept { return flags_; }
-  bool deferred() const noexcept { return (flags_ & IORING_SETUP_DEFER_TASKRUN) != 0; }
 
   /// The next free SQE, zeroed; submits what is queued when the SQ is full. nullptr: none free.
   io_uring_sqe* sqe() noexcept {
@@ -259,7 +252,6 @@ class ring {
   }
 
   int fd_ = -1, efd_ = -1;
-  unsigned flags_ = 0, features_ = 0;
   char* ring_mem_ = nullptr;
   std::size_t ring_size_ = 0, sqes_size_ = 0;
   io_uring_sqe* sqes_ = nullptr;
