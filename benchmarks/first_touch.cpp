@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   double first = 0, later = 1e300;
   for (int w = 1; w <= writes; ++w) {
     const double ms = write_fresh_block(w);
-    (w == 1 ? first : later) = w == 1 ? ms : std::min(later, ms);
+    if (w == 1) first = ms;
+    else later = std::min(later, ms);
     std::printf("  write %d%-30s %8.1f ms  %6.3f ms per MB\n", w, w == 1 ? " (the first in this process)" : " (the pages just freed)", ms, ms / mb);
   }
   std::printf("  the first write costs %.1f x the fastest later one\n", first / later);
