@@ -450,6 +450,12 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
       if (std::isnan(t)) return detail::missing;
       return economic_value_from_throughput(c, t, *pr).value_or(detail::missing);
     };
+    // measured and derived columns read straight from the store, row after row
+    const detail::table_storage& store = storage();
+    const auto partial = store.numbers_of(cols::partial), completed = store.numbers_of(cols::completed);
+    const auto direct = [&](column_id c) { return !info(c).economic() && c != cols::pct_of_limit; };
+    const auto x_column = store.numbers_of(spec.x), y_column = store.numbers_of(spec.y);
+    const bool x_direct = direct(spec.x), y_direct = direct(spec.y);
     std::vector<double> xs, ys;
     std::vector<std::uint32_t> kept;
     for (std::size_t k = first_group[range]; k < first_group[range + 1]; ++k) {
@@ -467,14 +473,14 @@ frontier_set result_table::frontiers(const frontier_spec& spec) const {
       ys.clear();
       kept.clear();
       for (std::uint32_t j = start[k]; j < start[k + 1]; ++j) {
-        const std::uint32_t i = order[j];
-        members.push_back(storage_row(i));
+        const std::uint32_t i = order[j], row = storage_row(i);
+        members.push_back(row);
         const row_view r = (*this)[i];
         std::string reason;
-        if (r.number(cols::partial) == 1.0) reason = "partial measurement (an interrupted run)";
-        else if (r.number(cols::completed) == 0.0) reason = "zero completed requests";
-        const double x = reason.empty() ? value_of(r, spec.x) : detail::missing;
-        const double y = reason.empty() ? value_of(r, spec.y) : detail::missing;
+        if (partial[row] == 1.0) reason = "partial measurement (an interrupted run)";
+        else if (completed[row] == 0.0) reason = "zero completed requests";
+        const double x = !reason.empty() ? detail::missing : x_direct ? x_column[row] : value_of(r, spec.x);
+        const double y = !reason.empty() ? detail::missing : y_direct ? y_column[row] : value_of(r, spec.y);
         if (reason.empty() && !std::isfinite(x))
           reason = detail::missing_reason(r, spec.x, info(spec.x).economic() ? price_of(r).reason : std::string());
         if (reason.empty() && !std::isfinite(y))

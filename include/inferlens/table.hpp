@@ -40,34 +40,86 @@ struct frontier_spec;
 namespace detail {
 
 /// Distinct strings of one text column, each with a small code; code 0 is the missing value.
+/// Looked up once per cell of every text column, so the index is an open-addressing table of
+/// codes keyed by a hash that reads a short string in two loads (a std::unordered_map of views
+/// spent a tenth of a 10^6-row read in hashing and probing).
 class text_dictionary {
  public:
-  text_dictionary() { values_.emplace_back(); }
+  text_dictionary() {
+    values_.emplace_back();
+    hashes_.push_back(0);
+  }
   text_dictionary(const text_dictionary&) = delete;
   text_dictionary& operator=(const text_dictionary&) = delete;
 
   INFERLENS_LAZY std::uint32_t encode(std::string_view s) {
     if (s.empty()) return 0;
     if (last_ != 0 && values_[last_] == s) return last_;  // runs of equal values are the common case
-    const auto it = index_.find(s);
-    if (it != index_.end()) return last_ = it->second;
+    const std::uint64_t h = hash(s);
+    std::size_t slot = probe(s, h);
+    if (slots_[slot] != 0) return last_ = slots_[slot];
     const auto code = static_cast<std::uint32_t>(values_.size());
-    const std::string& stored = values_.emplace_back(s);
-    index_.emplace(std::string_view(stored), code);
+    values_.emplace_back(s);
+    hashes_.push_back(h);
+    slots_[slot] = code;
+    if (2 * values_.size() > slots_.size()) grow();  // at most half full: probes stay short
     return last_ = code;
   }
   INFERLENS_LAZY std::string_view decode(std::uint32_t code) const noexcept { return values_[code]; }
   std::optional<std::uint32_t> find(std::string_view s) const {
     if (s.empty()) return 0;
-    const auto it = index_.find(s);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
+    const std::uint32_t code = slots_[probe(s, hash(s))];
+    if (code == 0) return std::nullopt;
+    return code;
   }
   INFERLENS_LAZY std::size_t size() const noexcept { return values_.size(); }
 
  private:
-  std::deque<std::string> values_;  // deque: the views in index_ stay valid as it grows
-  std::unordered_map<std::string_view, std::uint32_t> index_;
+  template <class T>
+  static std::uint64_t load(const char* p) noexcept {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  INFERLENS_LAZY static std::uint64_t mix(std::uint64_t x) noexcept {
+    x *= 0x9e3779b97f4a7c15ull;
+    return x ^ (x >> 29);
+  }
+  // A short string in at most two loads (overlapping); a long one 8 bytes at a time.
+  INFERLENS_LAZY static std::uint64_t hash(std::string_view s) noexcept {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    std::uint64_t h = mix(n);
+    if (n < 4) {
+      const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+      return n == 0 ? h : mix(h ^ byte(0) ^ (byte(n / 2) << 8) ^ (byte(n - 1) << 16));
+    }
+    if (n <= 8) return mix(h ^ load<std::uint32_t>(p) ^ (load<std::uint32_t>(p + n - 4) << 32));
+    for (std::size_t i = 0; i + 8 < n; i += 8) h = mix(h ^ load<std::uint64_t>(p + i));
+    return mix(h ^ load<std::uint64_t>(p + n - 8));
+  }
+  // The slot holding s, or the empty slot where it belongs.
+  INFERLENS_LAZY std::size_t probe(std::string_view s, std::uint64_t h) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const std::uint32_t code = slots_[i];
+      if (code == 0 || (hashes_[code] == h && values_[code] == s)) return i;
+    }
+  }
+  INFERLENS_LAZY void grow() {
+    std::vector<std::uint32_t> bigger(2 * slots_.size(), 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::uint32_t code = 1; code < values_.size(); ++code) {
+      std::size_t i = hashes_[code] & mask;
+      while (bigger[i] != 0) i = (i + 1) & mask;
+      bigger[i] = code;
+    }
+    slots_ = std::move(bigger);
+  }
+
+  std::deque<std::string> values_;     // deque: decoded views stay valid as it grows
+  std::vector<std::uint64_t> hashes_;  // per code
+  std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(16, 0);  // codes; 0: empty
   std::uint32_t last_ = 0;
 };
 
@@ -157,6 +209,18 @@ struct table_storage {
   std::uint32_t code(std::size_t row, column_id c) const noexcept {
     const auto& v = columns[index_of(c)].codes;
     return v.empty() ? 0 : v[row];
+  }
+  /// A numeric column for reading row after row without a lookup per row.
+  struct number_reader {
+    const double* values = nullptr;  // none: every row holds `absent`
+    double absent = missing;
+    double operator[](std::size_t row) const noexcept { return values ? values[row] : absent; }
+  };
+  INFERLENS_LAZY number_reader numbers_of(column_id c) const noexcept {
+    const std::size_t i = index_of(c);
+    if (i >= point_column_count) return {};
+    if (columns[i].numbers.empty()) return {nullptr, false_when_absent[i] ? 0.0 : missing};
+    return {columns[i].numbers.data()};
   }
   /// Whether any row has a value in the column.
   INFERLENS_LAZY bool present(column_id c) const noexcept {
@@ -274,15 +338,24 @@ INFERLENS_LAZY void append_storage(table_storage& dst, table_storage&& src) {
 }
 
 // Group keys: per row and key column, 64 bits (a text code or a canonical double's bits).
-INFERLENS_LAZY std::uint64_t key_part(const table_storage& s, std::size_t row, column_id c) noexcept {
-  if (info(c).type == column_type::text) return s.code(row, c);
-  double v = s.number(row, c);
-  if (std::isnan(v)) v = missing;  // one NaN
-  v += 0.0;                        // -0 == +0
-  std::uint64_t bits = 0;
-  std::memcpy(&bits, &v, sizeof bits);
-  return bits;
-}
+struct key_reader {
+  const std::uint32_t* codes = nullptr;  // a text column (none: all missing, code 0)
+  table_storage::number_reader numbers;  // a numeric one
+  bool text = false;
+  INFERLENS_LAZY key_reader(const table_storage& s, column_id c) noexcept : text(info(c).type == column_type::text) {
+    if (!text) numbers = s.numbers_of(c);
+    else if (!s.columns[index_of(c)].codes.empty()) codes = s.columns[index_of(c)].codes.data();
+  }
+  std::uint64_t operator()(std::size_t row) const noexcept {
+    if (text) return codes ? codes[row] : 0;
+    double v = numbers[row];
+    if (std::isnan(v)) v = missing;  // one NaN
+    v += 0.0;                        // -0 == +0
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+  }
+};
 
 /// Rows numbered into groups of equal key, groups in order of first appearance.
 struct grouping {
@@ -537,34 +610,43 @@ class result_table {
     detail::grouping g;
     g.group_of.resize(size());
     const std::size_t k = by.size();
-    std::vector<std::uint64_t> keys;  // k values per group
+    std::vector<detail::key_reader> readers;
+    for (column_id c : by) readers.emplace_back(*data_, c);
+    std::vector<std::uint64_t> keys;   // k values per group
+    std::vector<std::uint64_t> hashes;  // per group
     std::vector<std::uint64_t> row_key(k);
-    std::unordered_map<std::uint64_t, std::uint32_t> by_hash;  // hash -> first group with it
-    std::vector<std::uint32_t> next_same_hash;                 // chains groups of equal hash
+    // groups by key hash, open addressing, at most half full
+    constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> slots(64, empty);
+    std::size_t mask = slots.size() - 1;
     for (std::size_t i = 0; i < size(); ++i) {
       const std::uint32_t r = storage_row(i);
       std::uint64_t h = 1469598103934665603ull;
       for (std::size_t j = 0; j < k; ++j) {
-        row_key[j] = detail::key_part(*data_, r, by[j]);
+        row_key[j] = readers[j](r);
         h = (h ^ row_key[j]) * 1099511628211ull;
         h ^= h >> 29;
       }
-      const auto [it, added] = by_hash.try_emplace(h, static_cast<std::uint32_t>(g.first.size()));
-      std::uint32_t grp = it->second;
-      if (!added) {
-        for (;;) {
-          if (std::equal(row_key.begin(), row_key.end(), keys.begin() + static_cast<std::ptrdiff_t>(grp * k))) break;
-          if (next_same_hash[grp] == std::numeric_limits<std::uint32_t>::max()) {
-            const auto fresh = static_cast<std::uint32_t>(g.first.size());
-            next_same_hash[grp] = fresh;
-            grp = fresh;
-            added_group(g, keys, next_same_hash, row_key, i);
-            break;
+      const auto same = [&](std::uint32_t grp) {
+        return hashes[grp] == h && std::equal(row_key.begin(), row_key.end(), keys.begin() + static_cast<std::ptrdiff_t>(grp * k));
+      };
+      std::size_t at = h & mask;
+      while (slots[at] != empty && !same(slots[at])) at = (at + 1) & mask;
+      std::uint32_t grp = slots[at];
+      if (grp == empty) {
+        grp = slots[at] = static_cast<std::uint32_t>(hashes.size());
+        g.first.push_back(static_cast<std::uint32_t>(i));
+        keys.insert(keys.end(), row_key.begin(), row_key.end());
+        hashes.push_back(h);
+        if (2 * hashes.size() > slots.size()) {  // rehash into twice the slots
+          slots.assign(2 * slots.size(), empty);
+          mask = slots.size() - 1;
+          for (std::uint32_t j = 0; j < hashes.size(); ++j) {
+            std::size_t b = hashes[j] & mask;
+            while (slots[b] != empty) b = (b + 1) & mask;
+            slots[b] = j;
           }
-          grp = next_same_hash[grp];
         }
-      } else {
-        added_group(g, keys, next_same_hash, row_key, i);
       }
       g.group_of[i] = grp;
     }
@@ -583,13 +665,6 @@ class result_table {
     out.rows_ = std::make_shared<const std::vector<std::uint32_t>>(std::move(storage_rows));
     out.files_ = files_;
     return out;
-  }
-
-  INFERLENS_LAZY static void added_group(detail::grouping& g, std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& next,
-                          const std::vector<std::uint64_t>& row_key, std::size_t position) {
-    g.first.push_back(static_cast<std::uint32_t>(position));
-    keys.insert(keys.end(), row_key.begin(), row_key.end());
-    next.push_back(std::numeric_limits<std::uint32_t>::max());
   }
 
   // Numeric-aware comparison of run ids: "9" < "10", and "010" == "10".

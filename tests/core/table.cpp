@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -764,4 +765,34 @@ TEST_CASE("frontiers() on several threads equal one thread's: systems, points, c
       }
     }
   }
+}
+
+TEST_CASE("text dictionary: one code per distinct string, against a map, for every length and through growth") {
+  std::mt19937_64 rng(23);
+  detail::text_dictionary d;
+  std::map<std::string, std::uint32_t> want;
+  std::vector<std::string> seen;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    if (!seen.empty() && rng() % 2) {
+      s = seen[rng() % seen.size()];  // again: the code it had
+    } else {
+      s.resize(rng() % 41);  // lengths 0..40 cross every branch of the hash
+      for (char& c : s) c = static_cast<char>("ab\0\xff"[rng() % 4]);  // few letters: many strings alike
+      seen.push_back(s);
+    }
+    const std::uint32_t code = d.encode(s);
+    if (s.empty()) {
+      CHECK(code == 0);
+      continue;
+    }
+    const auto [it, added] = want.emplace(s, code);
+    CHECK(it->second == code);
+    if (added) CHECK(code == want.size());  // codes 1, 2, ... in order of first appearance
+    CHECK(d.decode(code) == s);
+  }
+  CHECK(d.size() == want.size() + 1);
+  for (const auto& [s, code] : want) CHECK(d.find(s) == code);
+  CHECK(d.find("not there") == std::nullopt);
+  CHECK(d.find("") == 0u);
 }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -87,40 +88,69 @@ struct csv_header {
 /// `check(r, p)` sees each derived point (row r of the store).
 template <class Check>
 void derive_rows(table_storage& s, std::size_t first, const Check& check) {
-  // The point starts with every input missing; the present ones are set on every row. What
-  // derive() fills in an absent column is cleared once stored, so no row sees the one before it
-  // (derived_columns ⊂ derive_inputs: derive() writes nothing else).
-  std::vector<column_id> present;
-  for (column_id c : derive_inputs)
-    if (s.present(c)) present.push_back(c);
-  std::bitset<point_column_count> absent;
-  for (column_id c : derived_columns) absent[index_of(c)] = !s.present(c);
+  // The point starts with every input missing; the present ones are set on every row (a text
+  // one only when its code changes, or derive() wrote it). What derive() fills in an absent
+  // column is cleared once stored, so no row sees the one before it (derived_columns ⊂
+  // derive_inputs: derive() writes nothing else).
+  constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
+  struct number_input {
+    column_id c;
+    table_storage::number_reader values;
+  };
+  struct text_input {
+    column_id c;
+    const column_store* store;
+    std::uint32_t code = unset;  // what the point holds
+  };
+  std::vector<number_input> numbers;
+  std::vector<text_input> texts;
+  for (column_id c : derive_inputs) {
+    if (!s.present(c)) continue;
+    if (info(c).type == column_type::text) texts.push_back({c, &s.columns[index_of(c)]});
+    else numbers.push_back({c, s.numbers_of(c)});
+  }
+  struct output {
+    column_id c;
+    column_store* store;
+    bool absent;  // not a column of the store before: cleared in the point once stored
+    text_input* input;  // the text input it is, if any
+  };
+  std::vector<output> outputs;
+  for (column_id c : derived_columns) {
+    text_input* in = nullptr;
+    for (text_input& t : texts)
+      if (t.c == c) in = &t;
+    outputs.push_back({c, &s.columns[index_of(c)], !s.present(c), in});
+  }
   benchmark_point p;
   for (std::size_t r = first; r < s.rows; ++r) {
-    for (column_id c : present) {
-      if (info(c).type == column_type::text) set_text(p, c, s.text(r, c));
-      else set_number(p, c, s.number(r, c));
-    }
+    for (const number_input& in : numbers) set_number(p, in.c, in.values[r]);
+    for (text_input& in : texts)
+      if (const std::uint32_t code = in.store->codes[r]; code != in.code) {
+        set_text(p, in.c, in.store->dictionary->decode(code));
+        in.code = code;
+      }
     derive(p);
     check(r, p);
-    for (column_id c : derived_columns) {
-      column_store& store = s.columns[index_of(c)];
-      if (info(c).type == column_type::text) {
-        const std::string_view v = text(p, c);
-        if (v.empty() || v == s.text(r, c)) continue;
+    for (const output& o : outputs) {
+      column_store& store = *o.store;
+      if (info(o.c).type == column_type::text) {
+        const std::string_view v = text(p, o.c);
+        if (v.empty() || (!store.codes.empty() && v == store.dictionary->decode(store.codes[r]))) continue;
         if (store.codes.empty()) {
           if (!store.dictionary) store.dictionary = std::make_unique<text_dictionary>();
           fill_column(store.codes, s.rows, std::uint32_t{0}, s.expected_rows);
         }
         store.codes[r] = store.dictionary->encode(v);
-        if (absent[index_of(c)]) set_text(p, c, {});
+        if (o.absent) set_text(p, o.c, {});
+        else if (o.input) o.input->code = unset;  // the point holds what derive() wrote, not the code's text
         continue;
       }
-      const double v = number(p, c);
+      const double v = number(p, o.c);
       if (std::isnan(v)) continue;
       if (store.numbers.empty()) fill_column(store.numbers, s.rows, missing, s.expected_rows);
       store.numbers[r] = v;
-      if (absent[index_of(c)]) set_number(p, c, missing);
+      if (o.absent) set_number(p, o.c, missing);
     }
   }
 }
