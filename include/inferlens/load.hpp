@@ -281,9 +281,10 @@ INFERLENS_LAZY file_format read_file_into(const std::string& file, const load_op
       fail("larger than the limit of " + std::to_string(o.max_file_bytes) + " bytes (load_options::max_file_bytes)");
   };
   // a regular file is read whole in one go when it is small (its size is known); a large one or
-  // a pipe block by block
+  // a pipe block by block. A large CSV is read again by parts (read_csv_file): of it, only
+  // what tells the format and the row count is read here.
   const std::size_t first_read =
-      S_ISREG(st.st_mode) ? std::min(block, static_cast<std::size_t>(st.st_size) + 1) : block;
+      S_ISREG(st.st_mode) ? std::min(block / 4, static_cast<std::size_t>(st.st_size) + 1) : block;
   read_more(first_read);
   file_format format = o.format;
   if (format == file_format::automatic) {

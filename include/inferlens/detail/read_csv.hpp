@@ -370,9 +370,9 @@ struct csv_parser {
 /// Feeds a parser the bytes [begin, end) of a file, block by block; the parser sees them as
 /// the file's own offsets.
 INFERLENS_LAZY void feed_range(int fd, std::uint64_t begin, std::uint64_t end, csv_parser& p, std::string_view name) {
-  // One buffer for the whole range, allocated once (huge pages): the unparsed tail of a block
+  // One buffer for the whole range, allocated once (one huge page): the unparsed tail of a block
   // moves to its front before the next block is read; a record longer than the buffer grows it.
-  constexpr std::size_t block = std::size_t{4} << 20;
+  constexpr std::size_t block = std::size_t{1} << 20;
   column_vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(2 * block, end - begin)));
   std::size_t held = 0;  // bytes in the buffer not yet consumed
   std::uint64_t base = begin, next = begin;
