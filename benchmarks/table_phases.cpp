@@ -1,6 +1,6 @@
 // The table's two steps on one file, timed apart: load() (file → column store) and frontiers()
 // (one per system; then again on one thread, frontier_spec::threads = 1). benchmark_table_scale times the whole CLI; this is the library alone, for
-// comparing two builds of the headers side by side (docs/benchmarks.md), e.g. with farm-bench.
+// comparing two builds of the headers side by side (docs/benchmarks.md), e.g. with benchmarks/paired_runs.sh.
 //
 //   benchmark_table_phases FILE   (a CSV from `benchmark_table_scale --write FILE`)
 #include <chrono>
