@@ -20,7 +20,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,7 +55,7 @@ class text_dictionary {
     if (s.empty()) return 0;
     if (last_ != 0 && values_[last_] == s) return last_;  // runs of equal values are the common case
     const std::uint64_t h = hash(s);
-    std::size_t slot = probe(s, h);
+    const std::size_t slot = probe(s, h);
     if (slots_[slot] != 0) return last_ = slots_[slot];
     const auto code = static_cast<std::uint32_t>(values_.size());
     values_.emplace_back(s);

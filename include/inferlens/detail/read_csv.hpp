@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <bitset>
 #include <cerrno>
 #include <cstring>
 #include <deque>
